@@ -1,0 +1,21 @@
+// Bundles the CLI into one ESM file: one file to load is what keeps cold start near `node -e 0`.
+// libxml2-wasm stays external: it uses top-level await and is imported only when XSD validation runs.
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+await build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  external: ['libxml2-wasm'],
+  define: { __B2C_TOTP_VERSION__: JSON.stringify(pkg.version) },
+  // commander is CommonJS and calls require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __b2cCreateRequire } from 'node:module';\nconst require = __b2cCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});

@@ -1,0 +1,53 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from './config/config.js';
+import { FORMATS, type Io, lintCommand } from './commands/lint.js';
+import { UsageError } from './policy/load.js';
+import { VERSION } from './version.js';
+
+/** Builds the program; each action stores its exit code. Separate from `main` so tests can drive it in-process. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('b2c-totp')
+    .description('Add authenticator-app MFA (TOTP) to Azure AD B2C custom policies, and lint policy sets offline.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('lint')
+    .description('Check a policy set offline: what the B2C upload would reject or what would break at runtime.')
+    .argument('[paths...]', 'policy files, or folders to scan for *.xml', [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('--xsd <file>', 'validate against this TrustFrameworkPolicy_0.3.0.0.xsd (default: one found beside or above the files)')
+    .option('--no-xsd', 'skip XSD validation even when an XSD is found')
+    .option('--ready', 'deploy-ready checks: unreplaced placeholders are errors')
+    .option('--deployed <policyIds...>', 'PolicyIds already in the tenant that a BasePolicy may name')
+    .option('--sarif-category <category>', 'SARIF automationDetails category')
+    .action(async (paths: string[], opts) => {
+      code = await lintCommand(paths, opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr.write(`b2c-totp: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    io.stderr.write(`b2c-totp: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? String(e)}\n`);
+    if (io.env.B2C_TOTP_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
+    return 2;
+  }
+  return code;
+}
+
+export async function main(): Promise<void> {
+  const code = await run(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = code;
+}

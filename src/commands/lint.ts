@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { lint } from '../lint.js';
+import { UsageError } from '../policy/load.js';
+import type { LintResult } from '../report/diagnostic.js';
+import { formatGithub } from '../report/github.js';
+import { formatJson } from '../report/json.js';
+import { formatJunit } from '../report/junit.js';
+import { formatSarif } from '../report/sarif.js';
+import { formatStylish } from '../report/stylish.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { colorFor } from '../util/color.js';
+import { VERSION } from '../version.js';
+
+export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface LintCommandOptions {
+  format: string;
+  output?: string;
+  config?: string;
+  maxWarnings?: string;
+  xsd?: string | boolean;
+  ready?: boolean;
+  deployed?: string[];
+  sarifCategory?: string;
+}
+
+export interface Io {
+  cwd: string;
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+/** `b2c-totp lint`: returns the exit code (0 clean, 1 errors or too many warnings, 2 usage). */
+export async function lintCommand(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(opts.format)) {
+    throw new UsageError(`Unknown format '${opts.format}'; use one of ${FORMATS.join(', ')}.`);
+  }
+  const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not '${opts.maxWarnings}'.`);
+  const { result } = await lint({
+    paths: paths.length ? paths : ['.'],
+    cwd: io.cwd,
+    configPath: opts.config,
+    xsd: opts.xsd === false ? false : typeof opts.xsd === 'string' ? opts.xsd : undefined,
+    ready: opts.ready,
+    deployed: (opts.deployed ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean),
+    version: VERSION,
+  });
+  const toFile = opts.output !== undefined;
+  const text = render(result, opts.format as Format, toFile ? { isTTY: false } : io.stdout, io.env, opts.sarifCategory);
+  if (toFile) {
+    writeFileAtomic(path.resolve(io.cwd, opts.output!), text);
+    // The file holds the report; the terminal still gets a one-line verdict.
+    const s = result.summary;
+    io.stderr.write(`b2c-totp: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} infos in ${result.files.length} files; report written to ${opts.output}\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  if (result.summary.errors > 0) return 1;
+  if (maxWarnings >= 0 && result.summary.warnings > maxWarnings) {
+    io.stderr.write(`b2c-totp: ${result.summary.warnings} warnings exceed --max-warnings ${maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function render(result: LintResult, format: Format, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, category?: string): string {
+  switch (format) {
+    case 'json':
+      return formatJson(result);
+    case 'sarif':
+      return formatSarif(result, category ? { category } : undefined);
+    case 'github':
+      return formatGithub(result);
+    case 'junit':
+      return formatJunit(result);
+    default:
+      return formatStylish(result, colorFor(stream, env));
+  }
+}

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod/mini';
+import { LineIndex } from '../xml/lines.js';
+import { jsonPathOffset } from '../util/json-position.js';
+
+export const CONFIG_FILE = 'b2c-totp.config.json';
+
+const severity = z.enum(['off', 'info', 'warning', 'error']);
+
+/** The whole b2c-totp.config.json, defined once; the JSON Schema for editors is generated from it. */
+export const configSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  /** Severity per rule id (REF-001) or name (unknown-claim-type). */
+  rules: z.optional(z.record(z.string(), severity)),
+  /** Glob patterns, relative to the config file's folder, of files and folders lint skips. */
+  ignore: z.optional(z.array(z.string())),
+  /** PolicyIds already uploaded to the tenant, which a BasePolicy may name without the file being here. */
+  deployedPolicies: z.optional(z.array(z.string())),
+  /** Path of TrustFrameworkPolicy_0.3.0.0.xsd for full schema validation, relative to the config file. */
+  xsd: z.optional(z.string()),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path, or undefined when no config file was found. */
+  path: string | undefined;
+  dir: string;
+}
+
+/** The config named with --config, else b2c-totp.config.json in the working folder or the nearest ancestor. */
+export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
+  const file = explicit ? path.resolve(cwd, explicit) : findUp(cwd);
+  if (!file) return { config: {}, path: undefined, dir: cwd };
+  const display = path.relative(cwd, file).split(path.sep).join('/') || CONFIG_FILE;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${display}: cannot read config (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  text = text.replace(/^\uFEFF/, '');
+  const lines = new LineIndex(text);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const at = lines.position(pos ? Number(pos[1]) : 0);
+    throw new ConfigError(`${display}:${at.line}:${at.column}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}.`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys ?? [] : [];
+    const where = keys.length ? [...issue.path, keys[0]!] : issue.path;
+    const at = lines.position(jsonPathOffset(text, where as Array<string | number>));
+    const label = where.length ? where.join('.') : '(root)';
+    const message = keys.length ? `unknown setting '${keys.join("', '")}'` : issue.message;
+    throw new ConfigError(`${display}:${at.line}:${at.column}: ${label}: ${message}.`);
+  }
+  return { config: parsed.data, path: file, dir: path.dirname(file) };
+}
+
+function findUp(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(path.join(dir, '.git'))) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

@@ -1,0 +1,55 @@
+import type { XmlElement } from '@rgrove/parse-xml';
+import { child, children } from '../xml/element.js';
+import type { Located } from './effective.js';
+import type { Policy } from './policy.js';
+import type { PolicySet } from './set.js';
+
+export interface Step extends Located {
+  order: number;
+  type: string;
+}
+
+export interface EffectiveJourney {
+  id: string;
+  kind: 'UserJourney' | 'SubJourney';
+  /** Journey definitions merged, base first. */
+  layers: Located[];
+  /** Steps after child policies replaced steps by Order, sorted by Order. */
+  steps: Step[];
+}
+
+/** A journey as seen from `from`: a child policy's step with the same Order replaces the base step. */
+export function effectiveJourney(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string): EffectiveJourney | undefined {
+  const layers = set.layers(kind, id, from);
+  if (layers.length === 0) return undefined;
+  const byOrder = new Map<number, Step>();
+  for (const l of layers) {
+    for (const el of children(child(l.element, 'OrchestrationSteps'), 'OrchestrationStep')) {
+      const order = Number(el.attributes.Order);
+      byOrder.set(order, { element: el, policy: l.policy, order, type: el.attributes.Type ?? '' });
+    }
+  }
+  const steps = [...byOrder.values()].sort((a, b) => a.order - b.order);
+  return {
+    id: layers[layers.length - 1]!.element.attributes.Id ?? id,
+    kind,
+    layers: layers.map((l) => ({ element: l.element, policy: l.policy })),
+    steps,
+  };
+}
+
+export function claimsExchanges(step: XmlElement): XmlElement[] {
+  return children(child(step, 'ClaimsExchanges'), 'ClaimsExchange');
+}
+
+/** Journeys defined (or overridden) in `p` itself: each is checked as `p` sees it, like the service does on upload. */
+export function journeysDefinedIn(p: Policy): Array<{ kind: 'UserJourney' | 'SubJourney'; id: string; element: XmlElement }> {
+  const out: Array<{ kind: 'UserJourney' | 'SubJourney'; id: string; element: XmlElement }> = [];
+  for (const kind of ['UserJourney', 'SubJourney'] as const) {
+    for (const list of p.all(kind)) {
+      const el = list[0]!;
+      out.push({ kind, id: el.attributes.Id!, element: el });
+    }
+  }
+  return out;
+}

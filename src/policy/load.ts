@@ -1,0 +1,148 @@
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LineIndex } from '../xml/lines.js';
+import { decodeUtf8, parseXmlText } from '../xml/read.js';
+import { globMatcher } from '../util/glob.js';
+import { Policy } from './policy.js';
+import { type BrokenFile, PolicySet } from './set.js';
+
+/** A problem with what the user asked for (exit 2), as opposed to a problem inside a file (a diagnostic). */
+export class UsageError extends Error {}
+
+export interface InputFile {
+  absPath: string;
+  /** Found by scanning a folder, not named explicitly. */
+  scanned: boolean;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** Expands the user's paths into XML files: named files as given, folders scanned for `*.xml`. */
+export function collectFiles(inputs: string[], cwd: string, ignore: string[] = []): InputFile[] {
+  const isIgnored = globMatcher(ignore);
+  const out: InputFile[] = [];
+  const seen = new Set<string>();
+  const rel = (abs: string) => toDisplayPath(abs, cwd);
+  const add = (absPath: string, scanned: boolean) => {
+    if (seen.has(absPath) || isIgnored(rel(absPath))) return;
+    seen.add(absPath);
+    out.push({ absPath, scanned });
+  };
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new UsageError(`${input}: symbolic link loop.`);
+      throw new UsageError(`${input}: no such file or folder.`);
+    }
+    if (st.isDirectory()) {
+      const before = out.length;
+      walk(abs, new Set(), (f) => add(f, true), isIgnored, rel);
+      if (out.length === before) throw new UsageError(`${input}: no *.xml policy files in this folder.`);
+    } else {
+      add(abs, false);
+    }
+  }
+  return out;
+}
+
+function walk(dir: string, visited: Set<string>, onFile: (f: string) => void, isIgnored: (p: string) => boolean, rel: (p: string) => string): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return; // a dangling or looping link: nothing to read below it
+  }
+  if (visited.has(real)) return;
+  visited.add(real);
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (isIgnored(rel(full))) continue;
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = statSync(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue;
+      }
+    }
+    if (isDir) {
+      if (!SKIP_DIRS.has(e.name)) walk(full, visited, onFile, isIgnored, rel);
+    } else if (isFile && e.name.toLowerCase().endsWith('.xml')) {
+      onFile(full);
+    }
+  }
+}
+
+export function toDisplayPath(abs: string, cwd: string): string {
+  const r = path.relative(cwd, abs);
+  return (r === '' ? path.basename(abs) : r).split(path.sep).join('/');
+}
+
+/** Reads and parses files into a policy set. Problems inside files become broken entries, never exceptions. */
+export function loadPolicySet(files: InputFile[], cwd: string, deployed: readonly string[] = []): PolicySet {
+  const policies: Policy[] = [];
+  const broken: BrokenFile[] = [];
+  for (const f of files) {
+    const display = toDisplayPath(f.absPath, cwd);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(f.absPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      broken.push({
+        path: display,
+        absPath: f.absPath,
+        problem: { kind: 'unreadable', message: `Cannot read file (${code}).`, start: 0, end: 0 },
+        lines: new LineIndex(''),
+        text: '',
+        scanned: f.scanned,
+      });
+      continue;
+    }
+    const loaded = policyFromBytes(buf, display, f.absPath, f.scanned);
+    if (loaded instanceof Policy) policies.push(loaded);
+    else broken.push(loaded);
+  }
+  return new PolicySet(policies, broken, deployed);
+}
+
+/** Turns one file's bytes into a Policy, or says why it is not one. */
+export function policyFromBytes(buf: Uint8Array, display: string, absPath: string, scanned: boolean): Policy | BrokenFile {
+  const decoded = decodeUtf8(buf);
+  if ('problem' in decoded) {
+    return { path: display, absPath, problem: decoded.problem, lines: new LineIndex(decoded.text), text: decoded.text, scanned };
+  }
+  const read = parseXmlText(decoded.text);
+  if (!read.ok) return { path: display, absPath, problem: read.problem, lines: read.lines, text: read.text, scanned };
+  const root = read.source.root;
+  if (root.name !== 'TrustFrameworkPolicy') {
+    return {
+      path: display,
+      absPath,
+      problem: {
+        kind: 'not-a-policy',
+        message: `Root element is <${root.name}>, not <TrustFrameworkPolicy>: not a B2C policy file.`,
+        start: root.start + 1,
+        end: root.start + 1 + root.name.length,
+      },
+      lines: read.source.lines,
+      text: read.source.text,
+      scanned,
+    };
+  }
+  return new Policy(display, absPath, read.source);
+}

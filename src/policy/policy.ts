@@ -1,0 +1,123 @@
+import type { XmlElement } from '@rgrove/parse-xml';
+import { child, children, descendants, textOf } from '../xml/element.js';
+import type { XmlSource } from '../xml/read.js';
+
+export const POLICY_NS = 'http://schemas.microsoft.com/online/cpim/schemas/2013/06';
+
+/** The kinds of building block a policy defines by Id and others reference. */
+export type DefKind =
+  | 'ClaimType'
+  | 'ClaimsTransformation'
+  | 'ContentDefinition'
+  | 'DisplayControl'
+  | 'LocalizedResources'
+  | 'TechnicalProfile'
+  | 'UserJourney'
+  | 'SubJourney';
+
+export const DEF_KINDS: readonly DefKind[] = [
+  'ClaimType',
+  'ClaimsTransformation',
+  'ContentDefinition',
+  'DisplayControl',
+  'LocalizedResources',
+  'TechnicalProfile',
+  'UserJourney',
+  'SubJourney',
+];
+
+/** Where each kind is defined, as a child path from the root. */
+const DEF_PATHS: Record<DefKind, string[]> = {
+  ClaimType: ['BuildingBlocks', 'ClaimsSchema', 'ClaimType'],
+  ClaimsTransformation: ['BuildingBlocks', 'ClaimsTransformations', 'ClaimsTransformation'],
+  ContentDefinition: ['BuildingBlocks', 'ContentDefinitions', 'ContentDefinition'],
+  DisplayControl: ['BuildingBlocks', 'DisplayControls', 'DisplayControl'],
+  LocalizedResources: ['BuildingBlocks', 'Localization', 'LocalizedResources'],
+  TechnicalProfile: ['ClaimsProviders', 'ClaimsProvider', 'TechnicalProfiles', 'TechnicalProfile'],
+  UserJourney: ['UserJourneys', 'UserJourney'],
+  SubJourney: ['SubJourneys', 'SubJourney'],
+};
+
+/** One TrustFrameworkPolicy file: header facts and an index of what it defines. */
+export class Policy {
+  readonly policyId: string | undefined;
+  readonly tenantId: string | undefined;
+  readonly publicPolicyUri: string | undefined;
+  readonly schemaVersion: string | undefined;
+  /** `<BasePolicy>` facts, when the file has one. */
+  readonly base: { policyId: string; tenantId: string; element: XmlElement; policyIdElement: XmlElement | undefined } | undefined;
+  readonly relyingParty: XmlElement | undefined;
+  /** Definitions in this file only, keyed by lower-cased Id (the service matches ids case-insensitively). */
+  private readonly defs = new Map<DefKind, Map<string, XmlElement[]>>();
+
+  constructor(
+    /** Path as shown to users: relative to the working folder, `/` separators. */
+    readonly path: string,
+    readonly absPath: string,
+    readonly source: XmlSource,
+  ) {
+    const root = source.root;
+    this.policyId = root.attributes.PolicyId;
+    this.tenantId = root.attributes.TenantId;
+    this.publicPolicyUri = root.attributes.PublicPolicyUri;
+    this.schemaVersion = root.attributes.PolicySchemaVersion;
+    const base = child(root, 'BasePolicy');
+    if (base) {
+      const pid = child(base, 'PolicyId');
+      this.base = { policyId: textOf(pid), tenantId: textOf(child(base, 'TenantId')), element: base, policyIdElement: pid };
+    }
+    this.relyingParty = child(root, 'RelyingParty');
+    for (const kind of DEF_KINDS) {
+      const map = new Map<string, XmlElement[]>();
+      for (const el of descendants(root, ...DEF_PATHS[kind])) {
+        const id = el.attributes.Id;
+        if (id === undefined) continue;
+        const key = id.toLowerCase();
+        const list = map.get(key);
+        if (list) list.push(el);
+        else map.set(key, [el]);
+      }
+      this.defs.set(kind, map);
+    }
+  }
+
+  get root(): XmlElement {
+    return this.source.root;
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  /** Definitions of `kind` with this Id in this file (case-insensitive). */
+  defined(kind: DefKind, id: string): XmlElement[] {
+    return this.defs.get(kind)!.get(id.toLowerCase()) ?? [];
+  }
+
+  /** Every definition of `kind` in this file, in document order per Id. */
+  all(kind: DefKind): IterableIterator<XmlElement[]> {
+    return this.defs.get(kind)!.values();
+  }
+
+  ids(kind: DefKind): IterableIterator<string> {
+    return this.defs.get(kind)!.keys();
+  }
+
+  /** The RelyingParty's DefaultUserJourney reference element. */
+  get defaultUserJourney(): XmlElement | undefined {
+    return child(this.relyingParty, 'DefaultUserJourney');
+  }
+
+  /** All TechnicalProfile elements in ClaimsProviders (including duplicates). */
+  technicalProfiles(): XmlElement[] {
+    return descendants(this.root, ...DEF_PATHS.TechnicalProfile);
+  }
+
+  journeys(): XmlElement[] {
+    return [...descendants(this.root, 'UserJourneys', 'UserJourney'), ...descendants(this.root, 'SubJourneys', 'SubJourney')];
+  }
+
+  steps(journey: XmlElement): XmlElement[] {
+    return children(child(journey, 'OrchestrationSteps'), 'OrchestrationStep');
+  }
+}

@@ -1,0 +1,33 @@
+import { didYouMean } from '../../util/suggest.js';
+import type { Rule } from '../types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'POL-004',
+    name: 'missing-base-policy',
+    category: 'chain',
+    severity: 'error',
+    summary: 'BasePolicy/PolicyId names a policy in the set, or one listed as already deployed ("deployedPolicies").',
+    description:
+      'Upload fails with "Policy with policyId B2C_1A_X cannot be found in the directory" when the base is missing or misnamed. Policies already in the tenant can be listed in b2c-totp.config.json "deployedPolicies" or with --deployed; references into them are then not checked.',
+    source: 'upload-errors.md §1 #7; totp-spec.md §9 POL-004',
+    examples: {
+      bad: '<BasePolicy>\n  <TenantId>contoso.onmicrosoft.com</TenantId>\n  <PolicyId>B2C_1A_TrustFrameworkExtension</PolicyId>\n</BasePolicy>',
+      good: '<BasePolicy>\n  <TenantId>contoso.onmicrosoft.com</TenantId>\n  <PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>\n</BasePolicy>',
+    },
+  },
+  check({ set, report }) {
+    const ids = set.policies.map((p) => p.policyId).filter((x): x is string => !!x);
+    for (const p of set.policies) {
+      const base = p.base;
+      if (!base?.policyId || !base.policyIdElement) continue;
+      if (set.byId.has(base.policyId.toUpperCase()) || set.isDeployed(base.policyId)) continue;
+      report({
+        file: p,
+        at: { element: base.policyIdElement, text: true },
+        message: `Base policy '${base.policyId}' is not in this policy set.${didYouMean(base.policyId, ids)} Add its file, or list it in "deployedPolicies" if it is already in the tenant.`,
+      });
+    }
+  },
+};
+export default rule;

@@ -1,0 +1,28 @@
+import type { Rule } from '../types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'POL-005',
+    name: 'duplicate-policy-id',
+    category: 'chain',
+    severity: 'error',
+    summary: 'No two files in the set have the same PolicyId (compared case-insensitively).',
+    description:
+      'The tenant stores one policy per id: the second upload overwrites the first ("already has a policy with id"), and children cannot know which one they inherit from.',
+    source: 'upload-errors.md §1 #9',
+    examples: {
+      bad: 'SignUpOrSignin.xml and SignUpOrSignin_TOTP.xml both say PolicyId="B2C_1A_signup_signin"',
+      good: 'SignUpOrSignin_TOTP.xml says PolicyId="B2C_1A_signup_signin_TOTP"',
+    },
+  },
+  check({ set, report }) {
+    for (const list of set.byId.values()) {
+      if (list.length < 2) continue;
+      for (const p of list) {
+        const others = list.filter((q) => q !== p).map((q) => q.path);
+        report({ file: p, at: { element: p.root, attribute: 'PolicyId' }, message: `PolicyId '${p.policyId}' is also used by ${others.join(', ')}.` });
+      }
+    }
+  },
+};
+export default rule;

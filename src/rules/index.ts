@@ -1,0 +1,72 @@
+import type { Rule } from './types.js';
+import chainShape from './chain/chain-shape.js';
+import missingBase from './chain/base-policy.js';
+import duplicatePolicyId from './chain/duplicate-policy-id.js';
+import policyId from './chain/policy-id.js';
+import publicPolicyUri from './chain/public-policy-uri.js';
+import schemaVersion from './chain/schema-version.js';
+import tenantId from './chain/tenant-id.js';
+import duplicateKey from './duplicate/duplicate-key.js';
+import multipleExchanges from './journey/multiple-exchanges.js';
+import sendClaims from './journey/send-claims.js';
+import stepOrder from './journey/step-order.js';
+import subJourneyType from './journey/sub-journey-type.js';
+import placeholder from './placeholder/placeholder.js';
+import caseMismatch from './reference/case-mismatch.js';
+import selectionTarget from './reference/selection-target.js';
+import unknownClaimType from './reference/unknown-claim-type.js';
+import unknownClaimsTransformation from './reference/unknown-claims-transformation.js';
+import unknownContentDefinition from './reference/unknown-content-definition.js';
+import unknownDisplayControl from './reference/unknown-display-control.js';
+import unknownLocalizedResources from './reference/unknown-localized-resources.js';
+import unknownOverride from './reference/unknown-override.js';
+import unknownSubJourney from './reference/unknown-sub-journey.js';
+import unknownTechnicalProfile from './reference/unknown-technical-profile.js';
+import unknownUserJourney from './reference/unknown-user-journey.js';
+import xsd from './structure/xsd.js';
+import doctype from './xml/doctype.js';
+import encoding from './xml/encoding.js';
+import invisibleCharacter from './xml/invisible-character.js';
+import notAPolicy from './xml/not-a-policy.js';
+import notWellFormed from './xml/not-well-formed.js';
+import skippedFile from './xml/skipped-file.js';
+
+/** Every rule, sorted by id. Adding a rule: one file, one line here, one test, one docs page (npm run docs). */
+export const RULES: readonly Rule[] = [
+  duplicateKey,
+  placeholder,
+  multipleExchanges,
+  sendClaims,
+  stepOrder,
+  subJourneyType,
+  policyId,
+  publicPolicyUri,
+  tenantId,
+  missingBase,
+  duplicatePolicyId,
+  chainShape,
+  schemaVersion,
+  unknownClaimType,
+  unknownTechnicalProfile,
+  unknownClaimsTransformation,
+  unknownContentDefinition,
+  unknownDisplayControl,
+  unknownLocalizedResources,
+  unknownUserJourney,
+  unknownSubJourney,
+  selectionTarget,
+  caseMismatch,
+  unknownOverride,
+  notWellFormed,
+  doctype,
+  invisibleCharacter,
+  notAPolicy,
+  encoding,
+  skippedFile,
+  xsd,
+].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+
+export function findRule(idOrName: string): Rule | undefined {
+  const k = idOrName.toUpperCase();
+  return RULES.find((r) => r.meta.id.toUpperCase() === k || r.meta.name.toUpperCase() === k);
+}

@@ -1,0 +1,55 @@
+/**
+ * Tokens that stand for a value to fill in before upload. B2C's own claim resolvers ({Context:...},
+ * {Policy:...}, {OIDC:...}, {Claim:...}, {Culture:...}, {RelyingPartyTenantId}, {tenant}, ...) look alike
+ * and are never matched: only the tokens below are.
+ */
+export interface PlaceholderKind {
+  id: string;
+  re: RegExp;
+  what: string;
+}
+
+export const PLACEHOLDERS: readonly PlaceholderKind[] = [
+  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/g, what: 'VS Code B2C extension setting' },
+  { id: 'yourtenant', re: /\byourtenant(?:\.onmicrosoft\.com)?\b/gi, what: 'starter-pack tenant placeholder' },
+  { id: 'proxy-ief', re: /\bProxyIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack ProxyIdentityExperienceFramework app id placeholder' },
+  { id: 'ief', re: /(?<!Proxy)\bIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack IdentityExperienceFramework app id placeholder' },
+  { id: 'facebook', re: /\bfacebook_clientid\b/g, what: 'starter-pack Facebook app id placeholder' },
+  { id: 'config', re: /\{config:[^{}\s"<>]*\}/gi, what: 'pipeline token' },
+  { id: 'hash', re: /#\{[^{}\s"<>]+\}#/g, what: 'pipeline token' },
+  { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token' },
+  { id: 'change-this', re: /\[CHANGE-THIS\]/g, what: 'placeholder' },
+];
+
+const ANY = new RegExp(PLACEHOLDERS.map((p) => p.re.source).join('|'), 'i');
+
+/** True when a value is (or contains) a placeholder, so format checks should leave it alone. */
+export function isPlaceholderValue(v: string): boolean {
+  return ANY.test(v);
+}
+
+export interface PlaceholderHit {
+  start: number;
+  end: number;
+  token: string;
+  kind: PlaceholderKind;
+}
+
+/** Every placeholder outside comments, in text order. */
+export function findPlaceholders(text: string): PlaceholderHit[] {
+  const comments: Array<[number, number]> = [];
+  for (let i = text.indexOf('<!--'); i >= 0; i = text.indexOf('<!--', i + 4)) {
+    const end = text.indexOf('-->', i + 4);
+    comments.push([i, end < 0 ? text.length : end + 3]);
+    if (end < 0) break;
+  }
+  const inComment = (o: number) => comments.some(([a, b]) => o >= a && o < b);
+  const hits: PlaceholderHit[] = [];
+  for (const kind of PLACEHOLDERS) {
+    kind.re.lastIndex = 0;
+    for (let m = kind.re.exec(text); m; m = kind.re.exec(text)) {
+      if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
+    }
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}

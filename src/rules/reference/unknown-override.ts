@@ -1,0 +1,49 @@
+import { effectiveTechnicalProfile } from '../../policy/effective.js';
+import { didYouMean } from '../../util/suggest.js';
+import type { Rule } from '../types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'REF-011',
+    name: 'override-of-unknown-technical-profile',
+    category: 'reference',
+    severity: 'error',
+    summary: 'A technical profile without a Protocol must override one that a base policy defines (or include one that has a Protocol).',
+    description:
+      'A child policy overrides a technical profile by repeating its Id. If no base defines that Id (a typo, or the wrong base), the service treats it as a new, incomplete definition and rejects the upload with "The required DisplayName element is missing from TechnicalProfile with id X".',
+    source: 'upload-errors.md §1 #14',
+    examples: {
+      bad: `<!-- Extensions: no base defines AAD-UserReadUsingObjectID2 -->
+<TechnicalProfile Id="AAD-UserReadUsingObjectID2">
+  <OutputClaims><OutputClaim ClaimTypeReferenceId="userPrincipalName" /></OutputClaims>
+</TechnicalProfile>`,
+      good: `<TechnicalProfile Id="AAD-UserReadUsingObjectId">
+  <OutputClaims><OutputClaim ClaimTypeReferenceId="userPrincipalName" /></OutputClaims>
+</TechnicalProfile>`,
+    },
+  },
+  check({ set, report }) {
+    for (const p of set.policies) {
+      if (!set.isComplete(p)) continue;
+      for (const list of p.all('TechnicalProfile')) {
+        const el = list[0]!;
+        const id = el.attributes.Id!;
+        const tp = effectiveTechnicalProfile(set, p, id);
+        if (!tp || tp.protocol) continue;
+        const inBase = set.layers('TechnicalProfile', id, p).some((l) => l.policy !== p);
+        const ancestors = set.chain(p).slice(1);
+        const candidates = ancestors.flatMap((a) => [...a.all('TechnicalProfile')].map((l) => l[0]!.attributes.Id!));
+        report({
+          file: p,
+          at: { element: el, attribute: 'Id' },
+          message: inBase
+            ? `Technical profile '${id}' has no Protocol in any layer.`
+            : ancestors.length
+              ? `Technical profile '${id}' overrides nothing: no base policy defines it, and it has no Protocol of its own.${didYouMean(id, candidates)}`
+              : `Technical profile '${id}' has no Protocol.`,
+        });
+      }
+    }
+  },
+};
+export default rule;

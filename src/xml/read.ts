@@ -1,0 +1,175 @@
+import { parseXml, XmlElement, XmlError, type XmlDocument } from '@rgrove/parse-xml';
+import { LineIndex } from './lines.js';
+
+/** Why a file could not be read as XML. Each kind maps to one rule. */
+export type ReadProblemKind = 'not-well-formed' | 'doctype' | 'encoding';
+
+export interface ReadProblem {
+  kind: ReadProblemKind;
+  message: string;
+  start: number;
+  end: number;
+}
+
+/** A parsed XML file: the original text, its tree with offsets, and a lazy line index. */
+export interface XmlSource {
+  text: string;
+  doc: XmlDocument;
+  root: XmlElement;
+  lines: LineIndex;
+}
+
+export type ReadResult =
+  | { ok: true; source: XmlSource }
+  | { ok: false; problem: ReadProblem; text: string; lines: LineIndex };
+
+/** Policies nest about 12 levels; anything this deep is hostile or generated garbage. */
+export const MAX_DEPTH = 256;
+
+/** Decodes bytes as UTF-8 without losing anything: refuses UTF-16, NUL bytes and invalid sequences. */
+export function decodeUtf8(buf: Uint8Array): { text: string } | { problem: ReadProblem; text: string } {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    return {
+      text: '',
+      problem: {
+        kind: 'encoding',
+        message: 'File is UTF-16 encoded; B2C policy files must be UTF-8. Re-save the file as UTF-8.',
+        start: 0,
+        end: 0,
+      },
+    };
+  }
+  const bad = firstInvalidUtf8(buf);
+  if (bad >= 0) {
+    const text = Buffer.from(buf.subarray(0, bad)).toString('utf8');
+    return {
+      text,
+      problem: {
+        kind: 'encoding',
+        message: `Invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}; B2C policy files must be UTF-8.`,
+        start: text.length,
+        end: text.length,
+      },
+    };
+  }
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    return {
+      text,
+      problem: {
+        kind: 'not-well-formed',
+        message: 'File contains a NUL byte: it is binary, not XML.',
+        start: nul,
+        end: nul + 1,
+      },
+    };
+  }
+  return { text };
+}
+
+/** Byte index of the first invalid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) (need = 1), (min = 0x80);
+    else if (c >= 0xe0 && c <= 0xef) (need = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (need = 3), (min = 0x10000);
+    else return i;
+    if (i + need >= n) return i;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Finds `<!DOCTYPE` or `<!ENTITY` outside comments: policies never need one, and entities are an attack surface. */
+function findDoctype(text: string): ReadProblem | undefined {
+  const re = /<!(DOCTYPE|ENTITY)\b/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = text.lastIndexOf('<!--', m.index);
+    if (open >= 0 && text.lastIndexOf('-->', m.index) < open) continue;
+    const kind = m[1]!.toUpperCase();
+    return {
+      kind: 'doctype',
+      message:
+        kind === 'DOCTYPE'
+          ? 'DOCTYPE declarations are not allowed in policy files (entities could expand or read files); remove it.'
+          : 'ENTITY declarations are not allowed in policy files; remove it.',
+      start: m.index,
+      end: m.index + m[0].length,
+    };
+  }
+  return undefined;
+}
+
+/** Parses XML text strictly, with offsets on every node. Never throws. */
+export function parseXmlText(text: string, opts: { comments?: boolean } = {}): ReadResult {
+  const lines = new LineIndex(text);
+  const fail = (problem: ReadProblem): ReadResult => ({ ok: false, problem, text, lines });
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    return fail({ kind: 'not-well-formed', message: 'File is empty.', start: 0, end: 0 });
+  }
+  const doctype = findDoctype(text);
+  if (doctype) return fail(doctype);
+  let doc: XmlDocument;
+  try {
+    doc = parseXml(text, { includeOffsets: true, preserveComments: opts.comments ?? false });
+  } catch (e) {
+    if (e instanceof XmlError) {
+      return fail({ kind: 'not-well-formed', message: `Not well-formed XML: ${firstSentence(e.message)}`, start: e.pos, end: e.pos });
+    }
+    if (e instanceof RangeError) {
+      return fail({ kind: 'not-well-formed', message: 'XML nesting is too deep to read.', start: 0, end: 0 });
+    }
+    return fail({ kind: 'not-well-formed', message: `Not well-formed XML: ${String((e as Error)?.message ?? e)}`, start: 0, end: 0 });
+  }
+  const root = doc.root;
+  if (!root) return fail({ kind: 'not-well-formed', message: 'No root element.', start: 0, end: 0 });
+  const deep = findTooDeep(root);
+  if (deep) {
+    return fail({
+      kind: 'not-well-formed',
+      message: `Elements nest more than ${MAX_DEPTH} levels deep; this is not a policy file.`,
+      start: deep.start,
+      end: deep.start,
+    });
+  }
+  clampEnds(root, text.length);
+  return { ok: true, source: { text, doc, root, lines } };
+}
+
+function firstSentence(msg: string): string {
+  // parse-xml appends "(line N, column M)" and an excerpt on further lines; we print our own position.
+  return msg.split('\n')[0]!.replace(/\s*\(line \d+, column \d+\)\s*$/, '').trim();
+}
+
+/** Iterative depth check, so hostile nesting cannot overflow the stack in later tree walks. */
+function findTooDeep(root: XmlElement): XmlElement | undefined {
+  const stack: Array<[XmlElement, number]> = [[root, 1]];
+  while (stack.length) {
+    const [el, depth] = stack.pop()!;
+    if (depth > MAX_DEPTH) return el;
+    for (const c of el.children) if (c instanceof XmlElement) stack.push([c, depth + 1]);
+  }
+  return undefined;
+}
+
+/** parse-xml 4.2.3 can leave `end` as Infinity on the root when the file has astral characters. */
+function clampEnds(root: XmlElement, length: number): void {
+  if (!Number.isFinite(root.end)) (root as { end: number }).end = length;
+}
