@@ -23,6 +23,7 @@ import unknownOverride from './reference/unknown-override.js';
 import unknownSubJourney from './reference/unknown-sub-journey.js';
 import unknownTechnicalProfile from './reference/unknown-technical-profile.js';
 import unknownUserJourney from './reference/unknown-user-journey.js';
+import elementOrder from './structure/element-order.js';
 import xsd from './structure/xsd.js';
 import doctype from './xml/doctype.js';
 import encoding from './xml/encoding.js';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   notAPolicy,
   encoding,
   skippedFile,
+  elementOrder,
   xsd,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
