@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/config.js';
+import { injectCommand } from './commands/inject.js';
 import { FORMATS, type Io, lintCommand } from './commands/lint.js';
 import { UsageError } from './policy/load.js';
 import { VERSION } from './version.js';
@@ -29,6 +30,24 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--sarif-category <category>', 'SARIF automationDetails category')
     .action(async (paths: string[], opts) => {
       code = await lintCommand(paths, opts, io);
+    });
+
+  program
+    .command('inject')
+    .description('Add authenticator-app MFA (TOTP) to a policy set. Prints the plan and a diff; --write or --out applies it.')
+    .argument('[paths...]', 'policy files, or folders to scan for *.xml', [])
+    .option('--write', 'apply the changes to the files in place (atomically, all or nothing)')
+    .option('--out <dir>', 'write the whole changed set to another folder')
+    .option('--journey <ids...>', 'UserJourney Ids to protect (default: every relying party journey that signs a user in)')
+    .option('--identifier <claims...>', 'extra claims to use as the authenticator account name, first match wins')
+    .option('--issuer <name>', 'the name the authenticator app shows (default: config "issuer", else the tenant name)')
+    .option('--layer', 'add a TrustFrameworkExtensions_TOTP.xml layer and new relying parties; change no existing file (default)')
+    .option('--inline', 'edit the extension file and relying parties in place instead')
+    .option('--page-version <version>', 'selfasserted page contract version for the TOTP pages (default 2.1.26, at least 2.1.14)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
+    .action(async (paths: string[], opts) => {
+      code = await injectCommand(paths, opts, io);
     });
 
   try {

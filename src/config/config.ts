@@ -19,6 +19,8 @@ export const configSchema = z.strictObject({
   deployedPolicies: z.optional(z.array(z.string())),
   /** Path of TrustFrameworkPolicy_0.3.0.0.xsd for full schema validation, relative to the config file. */
   xsd: z.optional(z.string()),
+  /** Name the authenticator app shows for the account (inject). */
+  issuer: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { collectFiles, loadPolicySet, toDisplayPath, UsageError } from '../policy/load.js';
+import type { PolicySet } from '../policy/set.js';
+import { type PageVersion, SELFASSERTED_PAGE, compareVersions, formatVersion } from '../totp/catalogue.js';
+import { type InjectPlan, planInjection } from '../totp/inject.js';
+import { colorFor } from '../util/color.js';
+import { unifiedDiff } from '../util/diff.js';
+import { replaceFolder, writeFilesTransaction } from '../util/write-set.js';
+import type { Io } from './lint.js';
+
+export interface InjectCommandOptions {
+  write?: boolean;
+  out?: string;
+  journey?: string[];
+  identifier?: string[];
+  issuer?: string;
+  inline?: boolean;
+  layer?: boolean;
+  pageVersion?: string;
+  format: string;
+  config?: string;
+}
+
+/** `b2c-totp inject`: plan, show, and (with --write or --out) apply. Returns the exit code. */
+export async function injectCommand(paths: string[], opts: InjectCommandOptions, io: Io): Promise<number> {
+  if (opts.inline && opts.layer) throw new UsageError('Choose one of --inline and --layer.');
+  if (opts.write && opts.out) throw new UsageError('Choose one of --write and --out.');
+  if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`Unknown format '${opts.format}'; use text or json.`);
+  const pageVersion = parseVersion(opts.pageVersion);
+  const { config } = loadConfig(io.cwd, opts.config);
+  const inputs = paths.length ? paths : ['.'];
+  const files = collectFiles(inputs, io.cwd, config.ignore ?? []);
+  const set = loadPolicySet(files, io.cwd, config.deployedPolicies ?? []);
+  const issuer = opts.issuer ?? config.issuer ?? defaultIssuer(set);
+  const mode = opts.inline ? 'inline' : 'layer';
+  const plan = planInjection(set, {
+    mode,
+    issuer,
+    pageVersion,
+    journeys: split(opts.journey),
+    identifiers: split(opts.identifier),
+  });
+  if (!opts.issuer && !config.issuer) plan.notes.push(`Issuer (the name the authenticator app shows) defaulted to '${issuer}'; set it with --issuer or "issuer" in b2c-totp.config.json.`);
+
+  let outDir: string | undefined;
+  if (opts.out) {
+    outDir = path.resolve(io.cwd, opts.out);
+    for (const input of inputs) {
+      const abs = path.resolve(io.cwd, input);
+      if (outDir === abs || outDir.startsWith(abs + path.sep)) throw new UsageError(`--out ${opts.out} is inside the input ${input}; choose a folder outside it.`);
+    }
+  }
+
+  if (plan.problems.length === 0) {
+    if (opts.write) {
+      writeFilesTransaction(plan.changes, (abs) => toDisplayPath(abs, io.cwd));
+    } else if (outDir) {
+      const root = commonRoot(set, plan, inputs, io.cwd);
+      const contents = new Map<string, string>(set.policies.map((p) => [p.absPath, p.text]));
+      for (const c of plan.changes) contents.set(c.absPath, c.after);
+      replaceFolder(outDir, [...contents].map(([abs, content]) => ({ rel: path.relative(root, abs), content })));
+    }
+  }
+
+  if (opts.format === 'json') io.stdout.write(`${JSON.stringify(planJson(plan, issuer), null, 2)}\n`);
+  else io.stdout.write(renderPlan(plan, issuer, { write: !!opts.write, out: opts.out }, colorFor(io.stdout, io.env)));
+  return plan.problems.length ? 1 : 0;
+}
+
+function split(list: string[] | undefined): string[] | undefined {
+  const out = (list ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return out.length ? out : undefined;
+}
+
+function parseVersion(v: string | undefined): PageVersion | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  if (!m) throw new UsageError(`--page-version takes a version such as 2.1.26, not '${v}'.`);
+  const version: PageVersion = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (compareVersions(version, SELFASSERTED_PAGE.recommended) < 0) {
+    throw new UsageError(`--page-version ${v} is too old for TOTP: use ${formatVersion(SELFASSERTED_PAGE.recommended)} or newer.`);
+  }
+  return version;
+}
+
+/** The tenant's short name ("contoso" for contoso.onmicrosoft.com), as a starting point. */
+function defaultIssuer(set: PolicySet): string {
+  const tenant = set.policies.find((p) => p.tenantId)?.tenantId ?? '';
+  return tenant.split('.')[0] || 'B2C';
+}
+
+/** The folder that holds every input file, so --out keeps the layout below it. */
+function commonRoot(set: PolicySet, plan: InjectPlan, inputs: string[], cwd: string): string {
+  const dirs = [...set.policies.map((p) => path.dirname(p.absPath)), ...plan.changes.map((c) => path.dirname(c.absPath))];
+  for (const i of inputs) dirs.push(path.resolve(cwd, i));
+  let root = dirs[0] ?? cwd;
+  for (const d of dirs) while (!(d === root || d.startsWith(root + path.sep))) root = path.dirname(root);
+  return root;
+}
+
+function planJson(plan: InjectPlan, issuer: string) {
+  return {
+    version: 1,
+    mode: plan.mode,
+    issuer,
+    protected: plan.protected.map((p) => ({ relyingParty: p.relyingParty.path, policyId: p.relyingParty.policyId, journey: p.journeyId, copy: p.copyId, insertedBefore: p.beforeWhat })),
+    alreadyProtected: plan.alreadyProtected,
+    identifiers: plan.identifiers,
+    userPrincipalNameAddedTo: plan.upnOverrides,
+    files: plan.changes.map((c) => ({ path: c.path, status: c.before === undefined ? 'new' : 'changed', diff: unifiedDiff(c.before, c.after, c.path, c.path) })),
+    notes: plan.notes,
+    problems: plan.problems,
+  };
+}
+
+function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out?: string }, color: ReturnType<typeof colorFor>): string {
+  const out: string[] = [];
+  if (plan.problems.length) {
+    for (const p of plan.problems) out.push(`${color.red('error')} ${p}`);
+    out.push(color.red(`✖ inject stopped: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; no file was written.`));
+    return `${out.join('\n')}\n`;
+  }
+  if (plan.changes.length === 0) {
+    for (const n of plan.notes) out.push(n);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(color.bold(`TOTP plan (${plan.mode} mode, issuer '${issuer}')`));
+  for (const p of plan.protected) out.push(`  protect ${p.relyingParty.path} (${p.journeyId}): TOTP before ${p.beforeWhat}, in journey ${p.copyId}`);
+  for (const a of plan.alreadyProtected) out.push(`  already protected: ${a}`);
+  out.push(`  totpIdentifier from: ${plan.identifiers.join(', ')} (first one the user has)`);
+  if (plan.upnOverrides.length) out.push(`  userPrincipalName output added to: ${plan.upnOverrides.join(', ')}`);
+  for (const n of plan.notes) out.push(`  ${n}`);
+  out.push('');
+  for (const c of plan.changes) {
+    const diff = unifiedDiff(c.before, c.after, c.path, c.path);
+    out.push(color.level > 0 ? colourDiff(diff, color) : diff.replace(/\n$/, ''));
+  }
+  out.push('');
+  const files = plan.changes.map((c) => `${c.path}${c.before === undefined ? ' (new)' : ''}`).join(', ');
+  if (how.write) out.push(color.green(`✔ wrote ${files}`));
+  else if (how.out) out.push(color.green(`✔ wrote the whole set with TOTP to ${how.out}`));
+  else out.push(`Nothing written. Apply with --write, or write the whole set elsewhere with --out <dir>.`);
+  return `${out.join('\n')}\n`;
+}
+
+function colourDiff(diff: string, color: ReturnType<typeof colorFor>): string {
+  return diff
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? color.green(l) : l.startsWith('-') && !l.startsWith('---') ? color.red(l) : l.startsWith('@@') ? color.cyan(l) : l))
+    .join('\n');
+}
