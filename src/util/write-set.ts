@@ -30,7 +30,20 @@ export function writeFilesTransaction(writes: PlannedWrite[], display: (abs: str
         throw new WriteConflictError(`${display(w.absPath)}: changed on disk since it was read; nothing was written. Run the command again.`);
       }
     }
-    for (const t of temps) renameSync(t.tmp, t.target);
+    const done: PlannedWrite[] = [];
+    try {
+      for (const [i, t] of temps.entries()) {
+        renameSync(t.tmp, t.target);
+        done.push(writes[i]!);
+      }
+    } catch (e) {
+      // A rename failed part-way: put back what was already replaced, so nothing is half-written.
+      for (const w of done) {
+        if (w.before === undefined) rmSync(w.absPath, { force: true });
+        else writeFileSync(w.absPath, w.before, 'utf8');
+      }
+      throw e;
+    }
     temps.length = 0;
   } finally {
     for (const t of temps) rmSync(t.tmp, { force: true });
