@@ -75,7 +75,10 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
   const generated = fullSet.policies.filter(isGenerated);
   const set = generated.length ? new PolicySet(fullSet.policies.filter((p) => !isGenerated(p)), fullSet.broken, fullSet.deployed) : fullSet;
 
-  for (const b of set.broken) plan.problems.push(`${b.path}: ${b.problem.message}`);
+  for (const b of set.broken) {
+    const pos = b.lines.position(b.problem.start);
+    plan.problems.push(`${b.path}:${pos.line}:${pos.column}: ${b.problem.message}`);
+  }
   const rps = set.policies.filter((p) => p.relyingParty && p.defaultUserJourney);
   if (rps.length === 0) plan.problems.push('No relying-party policy (a file with <RelyingParty> and <DefaultUserJourney>) in the set: nothing to protect.');
   for (const rp of rps) {

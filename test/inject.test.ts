@@ -1,0 +1,306 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Policy } from '../src/policy/policy.js';
+import { TOTP_IDS } from '../src/totp/catalogue.js';
+import { unifiedDiff } from '../src/util/diff.js';
+import { loadXsdValidator, type XsdValidator } from '../src/xsd/validate.js';
+import { injectFiles } from './helpers/inject.js';
+import { buildSet, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
+import { describeShared, FLAVOURS, HAVE_SHARED, XSD_PATH } from './helpers/shared.js';
+
+const CONTOSO = fileURLToPath(new URL('./fixtures/contoso/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('./golden/contoso-layer/', import.meta.url));
+
+function readDir(dir: string): Files {
+  const files: Files = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) files[f] = readFileSync(path.join(dir, f), 'utf8');
+  return files;
+}
+
+/** Every TOTP building-block id of totp-spec §4 that the generator always writes. */
+const ALWAYS = {
+  TechnicalProfile: ['AzureMfa-GetAvailableDevices', 'AzureMfa-BeginVerifyOTP', 'AzureMfa-VerifyOTP', 'EnableOTPAuthentication', 'OTPVerification', 'SetTotpDefaultValue', 'SM-MFA-TOTP', 'SM-MFA-Totp-Input'],
+  ClaimsTransformation: ['CreateSecret', 'CreateIssuer', 'CreateUriLabel', 'CreateUriString'],
+  DisplayControl: TOTP_IDS.displayControls,
+  ContentDefinition: [TOTP_IDS.contentDefinition],
+  LocalizedResources: [TOTP_IDS.localizedResources],
+  SubJourney: ['SetTotpInitialValue', 'TotpFactor-Input', 'TotpFactor-Verify'],
+  ClaimType: ['totpIdentifier', 'numberOfAvailableDevices', 'QrCodeScanInstruction', 'QrCodeVerifyInstruction', 'qrCodeContent', 'secretKey', 'otpCode', 'uriLabel', 'issuer'],
+} as const;
+
+/** The identifier building blocks for each local-account claim a flavour signs in with. */
+const IDENTIFIER_IDS: Record<string, { tp: string; ct: string }> = {
+  email: { tp: 'CreateTotpIdentifier-Email', ct: 'EmailToTotpIdentifier' },
+  signInName: { tp: 'CreateTotpIdentifier-SignInName', ct: 'SignInNameToTotpIdentifier' },
+};
+
+let xsd: XsdValidator | undefined;
+beforeAll(async () => {
+  if (HAVE_SHARED) xsd = await loadXsdValidator(XSD_PATH);
+});
+afterAll(() => xsd?.dispose());
+
+describeShared('inject on every starter-pack flavour', () => {
+  for (const flavour of FLAVOURS) {
+    for (const mode of ['layer', 'inline'] as const) {
+      describe(`${flavour}, ${mode} mode`, () => {
+        const original = readFlavour(flavour);
+        const { plan, result } = injectFiles(original, { mode });
+
+        it('succeeds and protects the sign-in journeys', () => {
+          expect(plan.problems).toEqual([]);
+          expect(plan.changes.length).toBeGreaterThan(0);
+          expect(plan.protected.map((p) => p.journeyId)).toContain('SignUpOrSignIn');
+        });
+
+        it('lints with 0 errors', () => {
+          const errors = lintFiles(result).filter((d) => d.severity === 'error');
+          expect(errors.map((d) => `${d.ruleId} ${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([]);
+        });
+
+        it('is valid against the starter pack XSD', () => {
+          for (const c of plan.changes) {
+            const p = buildSet({ [c.path]: c.after }).policies[0]!;
+            expect(xsd!.validate(c.after, p.source.doc).map((x) => x.message), c.path).toEqual([]);
+          }
+        });
+
+        it('changes nothing when run again', () => {
+          const again = injectFiles(result, { mode });
+          expect(again.plan.problems).toEqual([]);
+          expect(again.plan.changes).toEqual([]);
+          expect(again.plan.notes.join(' ')).toContain('already present');
+        });
+
+        it('leaves every untouched byte of the user files as it was', () => {
+          if (mode === 'layer') {
+            // Layer mode only adds files.
+            for (const c of plan.changes) expect(c.before, c.path).toBeUndefined();
+            for (const name of Object.keys(original)) expect(result[name]).toBe(original[name]);
+            return;
+          }
+          for (const c of plan.changes) {
+            const diff = unifiedDiff(c.before, c.after, c.path, c.path);
+            const removed = diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'));
+            const isRp = !!buildSet({ [c.path]: c.before! }).policies[0]!.relyingParty;
+            // Only a relying party's DefaultUserJourney line changes; the extension file only gains lines,
+            // except an empty container written on one line (<X></X>), which must open up.
+            const changed = removed.map((l) => l.slice(1).trim()).filter((l) => isRp || !/^<(\w+)(\s[^>]*)?(\/>|><\/\1>)$/.test(l));
+            expect(changed, c.path).toEqual(isRp ? [expect.stringMatching(/^<DefaultUserJourney ReferenceId="/)] : []);
+            expect(c.after.charCodeAt(0) === 0xfeff).toBe(c.before!.charCodeAt(0) === 0xfeff);
+          }
+        });
+
+        it('contains every TOTP building block for the identifier claims it uses', () => {
+          const set = buildSet(result);
+          const layer = set.policies.find((p) => p.defined('TechnicalProfile', 'AzureMfa-VerifyOTP').length)!;
+          expect(layer).toBeInstanceOf(Policy);
+          for (const [kind, ids] of Object.entries(ALWAYS)) {
+            for (const id of ids) expect(set.find(kind as never, id, layer), `${kind} ${id}`).toBeDefined();
+          }
+          for (const claim of plan.identifiers) {
+            const ids = IDENTIFIER_IDS[claim];
+            if (!ids) continue;
+            expect(layer.defined('TechnicalProfile', ids.tp).length, ids.tp).toBe(1);
+            expect(layer.defined('ClaimsTransformation', ids.ct).length, ids.ct).toBe(1);
+          }
+        });
+      });
+    }
+  }
+});
+
+describe('inject on our own fixture (golden files)', () => {
+  const files = readDir(CONTOSO);
+  const { plan, result } = injectFiles(files, { issuer: 'Contoso & Co' });
+
+  it('writes exactly the reviewed layer and relying-party files', () => {
+    expect(plan.problems).toEqual([]);
+    expect(plan.changes.map((c) => c.path).sort()).toEqual(['Extensions_TOTP.xml', 'PasswordReset_TOTP.xml', 'SignIn_TOTP.xml']);
+    for (const c of plan.changes) expect(c.after, c.path).toBe(readFileSync(path.join(GOLDEN, c.path), 'utf8'));
+  });
+
+  it('places TOTP after the directory read and before a password change', () => {
+    expect(plan.protected.map((p) => `${p.journeyId} -> ${p.copyId} before ${p.beforeWhat}`)).toEqual([
+      'PasswordReset -> PasswordReset_TOTP before step 2 (ClaimsExchange: LocalAccountWritePasswordUsingObjectId)',
+      'SignIn -> SignIn_TOTP before step 3 (SendClaims)',
+    ]);
+    expect(plan.upnOverrides).toEqual(['AAD-UserReadUsingObjectId', 'SelfAsserted-LocalAccountSignin-Email']);
+    expect(plan.identifiers).toEqual(['email', 'signInName', 'objectId']);
+  });
+
+  it('lints clean, with no issuer placeholder left', () => {
+    expect(lintFiles(result).filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(result['Extensions_TOTP.xml']).not.toContain('{AuthenticatorIssuer}');
+    expect(result['Extensions_TOTP.xml']).toContain('Value="Contoso &amp; Co"');
+  });
+});
+
+describe('totpIdentifier sources', () => {
+  const base = readDir(CONTOSO);
+  /** Adds a claim to the schema and to the sign-in profile's outputs, so the journey produces it. */
+  const withClaim = (id: string, dataType: string) =>
+    seed(
+      seed(base, 'Base.xml', '            <ClaimType Id="sub">', `            <ClaimType Id="${id}">\n                <DisplayName>${id}</DisplayName>\n                <DataType>${dataType}</DataType>\n            </ClaimType>\n            <ClaimType Id="sub">`),
+      'Base.xml',
+      '                        <OutputClaim ClaimTypeReferenceId="objectId" />\n                    </OutputClaims>\n                    <ValidationTechnicalProfiles>\n                        <ValidationTechnicalProfile ReferenceId="login-NonInteractive" />',
+      `                        <OutputClaim ClaimTypeReferenceId="objectId" />\n                        <OutputClaim ClaimTypeReferenceId="${id}" />\n                    </OutputClaims>\n                    <ValidationTechnicalProfiles>\n                        <ValidationTechnicalProfile ReferenceId="login-NonInteractive" />`,
+    );
+
+  const layerOf = (files: Files, opts = {}) => {
+    const { plan, result } = injectFiles(files, opts);
+    expect(plan.problems).toEqual([]);
+    expect(lintFiles(result).filter((d) => d.severity === 'error')).toEqual([]);
+    return { plan, layer: result['Extensions_TOTP.xml']! };
+  };
+
+  const profile = (tp: string, ct: string) =>
+    [
+      `        <TechnicalProfile Id="${tp}">`,
+      expect.any(String),
+      `          <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.ClaimsTransformationProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />`,
+      '          <OutputClaims>',
+      '            <OutputClaim ClaimTypeReferenceId="totpIdentifier" />',
+      '          </OutputClaims>',
+      '          <OutputClaimsTransformations>',
+      `            <OutputClaimsTransformation ReferenceId="${ct}" />`,
+      '          </OutputClaimsTransformations>',
+      '        </TechnicalProfile>',
+    ];
+
+  function expectSource(layer4: string, claim: string, tp: string, ct: string, method: string, types: [string, string]) {
+    // The fixture is indented with four spaces, and so is the generated file; compare in two-space steps.
+    const layer = layer4.replace(/^(?: {4})+/gm, (m) => ' '.repeat(m.length / 2));
+    const lines = layer.split('\n');
+    const tpAt = lines.indexOf(`        <TechnicalProfile Id="${tp}">`);
+    expect(tpAt, tp).toBeGreaterThan(0);
+    expect(lines.slice(tpAt, tpAt + 10)).toEqual(profile(tp, ct));
+    expect(layer).toContain(
+      [
+        `      <ClaimsTransformation Id="${ct}" TransformationMethod="${method}">`,
+        '        <InputClaims>',
+        `          <InputClaim ClaimTypeReferenceId="${claim}" TransformationClaimType="${types[0]}" />`,
+        '        </InputClaims>',
+        '        <OutputClaims>',
+        `          <OutputClaim ClaimTypeReferenceId="totpIdentifier" TransformationClaimType="${types[1]}" />`,
+        '        </OutputClaims>',
+        '      </ClaimsTransformation>',
+      ].join('\n'),
+    );
+    // The guarded step: skip when totpIdentifier is already set, or when this claim is missing.
+    expect(layer).toMatch(
+      new RegExp(
+        [
+          '<OrchestrationStep Order="\\d+" Type="ClaimsExchange">',
+          '\\s*<Preconditions>',
+          '\\s*<Precondition Type="ClaimsExist" ExecuteActionsIf="true">\\s*<Value>totpIdentifier</Value>\\s*<Action>SkipThisOrchestrationStep</Action>\\s*</Precondition>',
+          `\\s*<Precondition Type="ClaimsExist" ExecuteActionsIf="false">\\s*<Value>${claim.replace('.', '\\.')}</Value>\\s*<Action>SkipThisOrchestrationStep</Action>\\s*</Precondition>`,
+          '\\s*</Preconditions>',
+          `\\s*<ClaimsExchanges>\\s*<ClaimsExchange Id="SetTotpIdentifierAs\\w+" TechnicalProfileReferenceId="${tp}" />`,
+        ].join(''),
+      ),
+    );
+  }
+
+  it('signInName: CopyClaim into totpIdentifier', () => {
+    const { plan, layer } = layerOf(base);
+    expect(plan.identifiers).toContain('signInName');
+    expectSource(layer, 'signInName', 'CreateTotpIdentifier-SignInName', 'SignInNameToTotpIdentifier', 'CopyClaim', ['inputClaim', 'outputClaim']);
+  });
+
+  it('email: CopyClaim into totpIdentifier', () => {
+    const { layer } = layerOf(base);
+    expectSource(layer, 'email', 'CreateTotpIdentifier-Email', 'EmailToTotpIdentifier', 'CopyClaim', ['inputClaim', 'outputClaim']);
+  });
+
+  it('emails (a string collection): its first item', () => {
+    const { plan, layer } = layerOf(withClaim('emails', 'stringCollection'));
+    expect(plan.identifiers).toContain('emails');
+    expectSource(layer, 'emails', 'CreateTotpIdentifier-Emails', 'EmailsToTotpIdentifier', 'GetSingleItemFromStringCollection', ['collection', 'extractedItem']);
+  });
+
+  it('UserId (username sign-in): the seed names, CreateTotpIdentifier-UserId and UserIdToLogonIdentifier', () => {
+    const { plan, layer } = layerOf(withClaim('UserId', 'string'));
+    expect(plan.identifiers[0]).toBe('UserId');
+    expectSource(layer, 'UserId', 'CreateTotpIdentifier-UserId', 'UserIdToLogonIdentifier', 'CopyClaim', ['inputClaim', 'outputClaim']);
+  });
+
+  it('phoneNumber (DataType phoneNumber): converted to a string, not copied', () => {
+    const { plan, layer } = layerOf(withClaim('phoneNumber', 'phoneNumber'));
+    expect(plan.identifiers).toContain('phoneNumber');
+    expectSource(layer, 'phoneNumber', 'CreateTotpIdentifier-PhoneNumber', 'PhoneNumberToTotpIdentifier', 'ConvertPhoneNumberClaimToString', ['phoneNumber', 'phoneNumberString']);
+  });
+
+  it('a custom --identifier claim comes first', () => {
+    const { plan, layer } = layerOf(base, { identifiers: ['loyaltyNumber'] });
+    expect(plan.identifiers).toEqual(['loyaltyNumber', 'email', 'signInName', 'objectId']);
+    expectSource(layer, 'loyaltyNumber', 'CreateTotpIdentifier-LoyaltyNumber', 'LoyaltyNumberToTotpIdentifier', 'CopyClaim', ['inputClaim', 'outputClaim']);
+  });
+
+  it('refuses an --identifier that is not a claim, or one that cannot become a string', () => {
+    expect(injectFiles(base, { identifiers: ['nope'] }).plan.problems).toEqual(["--identifier nope: no ClaimType 'nope' in the chain of B2C_1A_ContosoExtensions."]);
+    const withBool = withClaim('isVip', 'boolean');
+    expect(injectFiles(withBool, { identifiers: ['isVip'] }).plan.problems).toEqual([
+      "Base.xml:36:13: claim 'isVip' has DataType 'boolean', which cannot be turned into the string totpIdentifier.",
+    ]);
+  });
+});
+
+describe('refusals are clear and write nothing', () => {
+  const base = readDir(CONTOSO);
+
+  it('a broken file', () => {
+    const { plan } = injectFiles({ ...base, 'SignIn.xml': base['SignIn.xml']!.replace('</RelyingParty>', '</RelyingPartie>') });
+    expect(plan.changes).toEqual([]);
+    expect(plan.problems).toEqual(['SignIn.xml:20:5: Not well-formed XML: Missing end tag for element RelyingParty']);
+  });
+
+  it('no relying party', () => {
+    const { plan } = injectFiles({ 'Base.xml': base['Base.xml']!, 'Extensions.xml': base['Extensions.xml']! });
+    expect(plan.problems).toEqual(['No relying-party policy (a file with <RelyingParty> and <DefaultUserJourney>) in the set: nothing to protect.']);
+  });
+
+  it('a missing base policy', () => {
+    const { 'Base.xml': _, ...rest } = base;
+    const { plan } = injectFiles(rest);
+    expect(plan.problems).toEqual([
+      'PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete in this set (missing-base); add the missing files.',
+      'SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete in this set (missing-base); add the missing files.',
+    ]);
+  });
+
+  it('a journey it cannot protect (no SendClaims)', () => {
+    const files = seed(base, 'Base.xml', '                <OrchestrationStep Order="3" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />\n            </OrchestrationSteps>\n        </UserJourney>\n        <UserJourney Id="PasswordReset">', '            </OrchestrationSteps>\n        </UserJourney>\n        <UserJourney Id="PasswordReset">');
+    const { plan } = injectFiles(files, { journeys: ['SignIn'] });
+    expect(plan.problems).toEqual(["SignIn.xml:10:9: journey 'SignIn' has no SendClaims step; it cannot be protected."]);
+  });
+
+  it('an unknown --journey', () => {
+    expect(injectFiles(base, { journeys: ['SignUp'] }).plan.problems).toEqual(['--journey SignUp: no relying party in the set uses this journey as its DefaultUserJourney.']);
+  });
+
+  it('an element with a TOTP id that differs from what it would generate', () => {
+    const files = seed(
+      base,
+      'Extensions.xml',
+      '            <TechnicalProfiles>\n                <TechnicalProfile Id="AAD-UserReadUsingObjectId">',
+      '            <TechnicalProfiles>\n                <TechnicalProfile Id="AzureMfa-VerifyOTP">\n                    <DisplayName>Mine</DisplayName>\n                    <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.AzureMfaProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />\n                    <Metadata><Item Key="Operation">VerifyOTP</Item></Metadata>\n                    <InputClaims><InputClaim ClaimTypeReferenceId="password" PartnerClaimType="otpCode" /></InputClaims>\n                </TechnicalProfile>\n                <TechnicalProfile Id="AAD-UserReadUsingObjectId">',
+    );
+    const { plan } = injectFiles(files);
+    expect(plan.changes).toEqual([]);
+    expect(plan.problems).toEqual([
+      "Extensions.xml:22:17: TechnicalProfile 'AzureMfa-VerifyOTP' already exists and differs from what b2c-totp would generate; rename or remove it, then run inject again.",
+    ]);
+  });
+
+  it('a generated file the user edited', () => {
+    const first = injectFiles(base).result;
+    const edited = { ...first, 'Extensions_TOTP.xml': first['Extensions_TOTP.xml']!.replace('Value="Contoso"', 'Value="Fabrikam"') };
+    const { plan } = injectFiles(edited);
+    expect(plan.changes).toEqual([]);
+    expect(plan.problems).toHaveLength(1);
+    expect(plan.problems[0]).toMatch(/^Extensions_TOTP\.xml:\d+:1: this generated file was changed since b2c-totp wrote it/);
+  });
+});
