@@ -455,7 +455,8 @@ function layerFiles(
     const copy = copies.find((c) => c.journey.id.toLowerCase() === t.journey.id.toLowerCase())!;
     addNewFile(all, sibling(t.rp, '_TOTP'), relyingPartyCopy(t.rp, layerId, copy.id), plan);
   }
-  plan.notes.push(`Upload order: ${uploadOrder(set, parent).join(', ')}, then ${layerId}, then the new relying parties.`);
+  const rpIds = targets.map((t) => `${t.rp.policyId}_TOTP`).sort();
+  plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), layerId, ...rpIds].join(', ')}.`);
 }
 
 /** The relying party's own text, with its ids re-pointed at the TOTP layer and journey copy. */
@@ -593,7 +594,8 @@ function inlineEdits(
     const span = attributeSpans(t.rp.text, ref, 'ReferenceId')!;
     plan.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: t.rp.text, after: applyEdits(t.rp.text, [{ start: span.value.start, end: span.value.end, text: copy.id }]) });
   }
-  plan.notes.push(`Upload order: ${uploadOrder(set, parent).join(', ')}, then the relying parties.`);
+  const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
+  plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);
 }
 
 function wrap(name: string, items: string[], enableLocalization = false): string {
