@@ -8,9 +8,31 @@ export const CONFIG_FILE = 'b2c-totp.config.json';
 
 const severity = z.enum(['off', 'info', 'warning', 'error']);
 
+const settings = z.record(z.string(), z.string());
+
+/** One deployment target: `build --env <name>` writes dist/<name>/ for it. */
+export const environmentSchema = z.strictObject({
+  name: z.string().check(z.minLength(1), z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
+  /** The B2C tenant, e.g. contoso.onmicrosoft.com. Replaces {Settings:Tenant} and yourtenant.onmicrosoft.com. */
+  tenant: z.string().check(z.regex(/^[A-Za-z0-9.]{3,63}$/, 'a tenant name such as contoso.onmicrosoft.com')),
+  /** Production environments fail the build on DeploymentMode="Development" or DeveloperMode="true". */
+  production: z.optional(z.boolean()),
+  /** Prepended after B2C_1A_ to every PolicyId, BasePolicy and PublicPolicyUri, e.g. "DEV_". */
+  policyIdPrefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" and "-" only'))),
+  /** {Settings:<key>} values; IdentityExperienceFrameworkAppId and ProxyIdentityExperienceFrameworkAppId also replace the starter-pack placeholders. */
+  settings: z.optional(settings),
+});
+
 /** The whole b2c-totp.config.json, defined once; the JSON Schema for editors is generated from it. */
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()),
+  /** Folder of the source policy set, relative to the config file (default: the config file's folder). */
+  policies: z.optional(z.string()),
+  /** Default tenant for environments and init. */
+  tenant: z.optional(z.string()),
+  /** Settings shared by every environment (an environment's own settings win). */
+  settings: z.optional(settings),
+  environments: z.optional(z.array(environmentSchema)),
   /** Severity per rule id (REF-001) or name (unknown-claim-type). */
   rules: z.optional(z.record(z.string(), severity)),
   /** Glob patterns, relative to the config file's folder, of files and folders lint skips. */
