@@ -22,6 +22,8 @@ const rule: Rule = {
       const base = p.base;
       if (!base?.policyId || !base.policyIdElement) continue;
       if (set.byId.has(base.policyId.toUpperCase()) || set.isDeployed(base.policyId)) continue;
+      // The base is here but could not be read: its own XML-00x error is the one to fix, and "add its file" would mislead.
+      if (set.broken.some((b) => declaresPolicyId(b.text, base.policyId))) continue;
       report({
         file: p,
         at: { element: base.policyIdElement, text: true },
@@ -30,4 +32,11 @@ const rule: Rule = {
     }
   },
 };
+
+/** True when a file that failed to parse still visibly declares `PolicyId="id"` (compared case-insensitively). */
+function declaresPolicyId(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\bPolicyId\\s*=\\s*["']${escaped}["']`, 'i').test(text);
+}
+
 export default rule;

@@ -20,9 +20,11 @@ const rule: Rule = {
     for (const p of set.policies) {
       const status = set.chainStatus(p);
       const idEl = p.base?.policyIdElement;
-      if (status.kind === 'cycle' && status.policy === p && idEl) {
+      // status.policy is the last policy walked; its base is the first repeated one. Only policies on the
+      // loop itself report (each at its own BasePolicy); a policy that merely inherits into a loop does not.
+      if (status.kind === 'cycle' && idEl && status.policy.base?.policyId.toUpperCase() === p.policyId?.toUpperCase()) {
         const loop = set.chain(p).map((q) => q.policyId).join(' -> ');
-        report({ file: p, at: { element: idEl, text: true }, message: `Inheritance cycle: ${loop} -> ${p.base!.policyId}.` });
+        report({ file: p, at: { element: idEl, text: true }, message: `Inheritance cycle: ${loop} -> ${p.policyId}.` });
       } else if (status.kind === 'too-deep' && idEl && set.childrenOf(p).length === 0) {
         report({
           file: p,

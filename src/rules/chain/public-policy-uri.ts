@@ -23,10 +23,25 @@ const rule: Rule = {
       const expected = `http://${p.tenantId}/${p.policyId}`;
       if (uri === undefined) {
         report({ file: p, at: { element: p.root }, message: `TrustFrameworkPolicy has no PublicPolicyUri; expected '${expected}'.` });
-      } else if (uri.toLowerCase() !== expected.toLowerCase() && !isPlaceholderValue(uri)) {
+      } else if (uri.toLowerCase() !== expected.toLowerCase() && !placeholderExplains(uri, p.tenantId, p.policyId)) {
         report({ file: p, at: { element: p.root, attribute: 'PublicPolicyUri' }, message: `PublicPolicyUri '${uri}' does not match its TenantId and PolicyId; expected '${expected}'.` });
       }
     }
   },
 };
+
+/**
+ * Placeholders excuse only the part they stand in for: `http://{Settings:Tenant}/B2C_1A_X` or a whole-URI token is
+ * fine, but a PolicyId part that differs is still flagged (a copied file that kept its old id is what this rule is for).
+ */
+function placeholderExplains(uri: string, tenantId: string, policyId: string): boolean {
+  const m = /^http:\/\/([^/]+)\/([^/]+)$/i.exec(uri);
+  if (!m) return isPlaceholderValue(uri);
+  const host = m[1]!;
+  const id = m[2]!;
+  const hostOk = isPlaceholderValue(host) || host.toLowerCase() === tenantId.toLowerCase();
+  const idOk = isPlaceholderValue(id) || id.toLowerCase() === policyId.toLowerCase();
+  return hostOk && idOk;
+}
+
 export default rule;

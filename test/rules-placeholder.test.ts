@@ -1,0 +1,77 @@
+import { expect, it } from 'vitest';
+import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
+import { describeShared } from './helpers/shared.js';
+
+// Literal positions in the pinned starter pack (fc39b7d). Every file's header has TenantId="yourtenant..." at 7:13 and
+// PublicPolicyUri="http://yourtenant..." whose tenant starts at 9:27; a BasePolicy TenantId text is at 12:15.
+const EXT = 'TrustFrameworkExtensions.xml';
+const SUSI = 'SignUpOrSignin.xml';
+
+const HEADER = (file: string, base = true) => [
+  { file, line: 7, column: 13 },
+  { file, line: 9, column: 27 },
+  ...(base ? [{ file, line: 12, column: 15 }] : []),
+];
+
+describeShared('ENV-001 placeholders on SocialAndLocalAccounts', () => {
+  const clean = (): Files => readFlavour('SocialAndLocalAccounts');
+
+  it('the unmodified flavour: every starter-pack placeholder is an info, at its exact position', () => {
+    const d = lintFiles(clean(), 'ENV-001');
+    expectFindings(d, 'ENV-001', [
+      ...HEADER('PasswordReset.xml'),
+      ...HEADER('ProfileEdit.xml'),
+      ...HEADER(SUSI),
+      ...HEADER('TrustFrameworkBase.xml', false),
+      ...HEADER(EXT),
+      { file: EXT, line: 26, column: 35, message: "Placeholder 'facebook_clientid' (starter-pack Facebook app id placeholder)" },
+      { file: EXT, line: 40, column: 35, message: "Placeholder 'ProxyIdentityExperienceFrameworkAppId'" },
+      { file: EXT, line: 41, column: 41, message: "Placeholder 'IdentityExperienceFrameworkAppId' (starter-pack IdentityExperienceFramework app id placeholder)" },
+      { file: EXT, line: 44, column: 72, message: "Placeholder 'ProxyIdentityExperienceFrameworkAppId'" },
+      { file: EXT, line: 45, column: 102, message: "Placeholder 'IdentityExperienceFrameworkAppId'" },
+      ...HEADER('TrustFrameworkLocalization.xml'),
+    ]);
+    expect(new Set(d.map((x) => x.severity))).toEqual(new Set(['info']));
+    expect(d[0]!.message).toBe("Placeholder 'yourtenant.onmicrosoft.com' (starter-pack tenant placeholder) must be replaced before upload.");
+  });
+
+  it('with {ready: true} the same findings are errors', () => {
+    const d = lintFiles(clean(), 'ENV-001', { ready: true });
+    expect(d).toHaveLength(22);
+    expect(new Set(d.map((x) => x.severity))).toEqual(new Set(['error']));
+  });
+
+  it('B2C claim resolvers are never flagged (the pack uses {Policy:TenantObjectId}, {OIDC:LoginHint}, {RelyingPartyTenantId}, {tenant}, {service:te})', () => {
+    let files = seed(clean(), SUSI, 'DefaultValue="{Policy:TenantObjectId}"', 'DefaultValue="{Context:CorrelationId}"');
+    files = seed(files, SUSI, '<OutputClaim ClaimTypeReferenceId="identityProvider" />', '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="{OIDC:ClientId} {Claim:email} {Culture:LanguageName} {OAUTH-KV:campaignId} {RelyingPartyTenantId} {Policy:PolicyId} {Context:IPAddress}" />');
+    const d = lintFiles(files, 'ENV-001', { ready: true }).filter((x) => x.file === SUSI);
+    expectFindings(d, 'ENV-001', HEADER(SUSI));
+  });
+
+  it('build and pipeline tokens are flagged at their exact column', () => {
+    const files = seed(
+      clean(),
+      SUSI,
+      '<OutputClaim ClaimTypeReferenceId="identityProvider" />',
+      '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="{Settings:IdpName}" /><!--x--><Item Key="a">{config:PolicyPrefix}</Item><Item Key="b">#{Tenant}#</Item><Item Key="c">{##Tenant##}</Item><Item Key="d">[CHANGE-THIS]</Item>',
+    );
+    const d = lintFiles(files, 'ENV-001', { ready: true }).filter((x) => x.line === 31);
+    expectFindings(d, 'ENV-001', [
+      { file: SUSI, line: 31, column: 76, severity: 'error', message: "Placeholder '{Settings:IdpName}' (VS Code B2C extension setting) must be replaced before upload." },
+      { file: SUSI, line: 31, column: 120, message: "'{config:PolicyPrefix}' (pipeline token)" },
+      { file: SUSI, line: 31, column: 162, message: "'#{Tenant}#'" },
+      { file: SUSI, line: 31, column: 193, message: "'{##Tenant##}'" },
+      { file: SUSI, line: 31, column: 226, message: "'[CHANGE-THIS]' (placeholder)" },
+    ]);
+  });
+
+  it('placeholders inside comments are not flagged, single- or multi-line', () => {
+    const files = seed(
+      clean(),
+      SUSI,
+      '  <RelyingParty>\n',
+      '  <!-- set TenantId to {Settings:Tenant}, not yourtenant.onmicrosoft.com -->\n  <!--\n    client_id: ProxyIdentityExperienceFrameworkAppId\n    #{Tenant}# [CHANGE-THIS]\n  -->\n  <RelyingParty>\n',
+    );
+    expect(lintFiles(files, 'ENV-001').filter((d) => d.file === SUSI && d.line >= 16 && d.line <= 20)).toEqual([]);
+  });
+});
