@@ -37,6 +37,9 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   if (files.length === 0) throw new UsageError('No policy files to lint (all were ignored).');
   const deployed = [...(config.deployedPolicies ?? []), ...(req.deployed ?? [])];
   const set = loadPolicySet(files, req.cwd, deployed);
+  if (set.policies.length === 0 && set.broken.every((b) => b.scanned && b.problem.kind === 'not-a-policy')) {
+    throw new UsageError(`No TrustFrameworkPolicy files in ${req.paths.join(', ')} (found only other XML).`);
+  }
 
   const xsdPath = resolveXsdPath(req, config, configDir, files.map((f) => path.dirname(f.absPath)));
   let xsd: XsdValidator | undefined;

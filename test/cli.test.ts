@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
+import { describeShared, XSD_PATH } from './helpers/shared.js';
 
 const MINIMAL = fileURLToPath(new URL('./fixtures/minimal/', import.meta.url));
 const temps: string[] = [];
@@ -176,5 +177,24 @@ describe('b2c-totp lint (CLI)', () => {
   it('prints the version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(await cli(['--version'], workspace())).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+});
+
+describe('lint edge cases', () => {
+  it('a folder with XML but no policy is a usage error, not a green run', async () => {
+    const cwd = workspace();
+    const other = path.join(cwd, 'other');
+    cpSync(path.join(cwd, 'policies'), other, { recursive: true, filter: (src) => !src.endsWith('.xml') });
+    writeFileSync(path.join(other, 'app.xml'), '<configuration><add key="a" value="b"/></configuration>\n');
+    expect(await cli(['lint', 'other'], cwd)).toEqual({ code: 2, stdout: '', stderr: 'b2c-totp: No TrustFrameworkPolicy files in other (found only other XML).\n' });
+  });
+});
+
+describeShared('lint with the XSD', () => {
+  it('reports a wrong namespace once (XML-004), not once per element', async () => {
+    const cwd = workspace((t) => t.replace('xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06"', 'xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/07"'));
+    const r = await cli(['lint', 'policies', '--xsd', XSD_PATH, '-f', 'json'], cwd);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { ruleId: string; line: number; column: number }) => `${d.ruleId} ${d.line}:${d.column}`)).toEqual(['XML-004 3:3']);
   });
 });

@@ -189,4 +189,15 @@ describeShared('reference rules (REF-001..011) on SocialAndLocalAccounts', () =>
     );
     expect(lintFiles(files).filter((d) => d.severity !== 'info')).toEqual([]);
   });
+
+  it('REF-011: a typo in IncludeTechnicalProfile is reported once, by REF-002, not again as a missing Protocol', () => {
+    const files = seed(
+      clean(),
+      BASE,
+      '<OutputClaim ClaimTypeReferenceId="surname" />\n          </OutputClaims>\n          <IncludeTechnicalProfile ReferenceId="AAD-Common" />\n        </TechnicalProfile>\n\n        <TechnicalProfile Id="AAD-UserReadUsingAlternativeSecurityId-NoError">',
+      '<OutputClaim ClaimTypeReferenceId="surname" />\n          </OutputClaims>\n          <IncludeTechnicalProfile ReferenceId="AAD-Comon" />\n        </TechnicalProfile>\n\n        <TechnicalProfile Id="AAD-UserReadUsingAlternativeSecurityId-NoError">',
+    );
+    const d = lintFiles(files).filter((x) => x.severity === 'error');
+    expect(d.map((x) => `${x.ruleId} ${x.line}:${x.column}`)).toEqual(['REF-002 661:36']);
+  });
 });

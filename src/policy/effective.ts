@@ -46,6 +46,8 @@ export interface EffectiveTechnicalProfile {
   outputClaimsTransformations: RefById[];
   validationTechnicalProfiles: RefById[];
   includes: RefById[];
+  /** IncludeTechnicalProfile Ids, at any depth, that no policy in the chain defines. */
+  unresolvedIncludes: string[];
   session: RefById | undefined;
 }
 
@@ -83,6 +85,7 @@ function build(set: PolicySet, from: Policy, id: string, visiting: Set<string>):
     outputClaimsTransformations: [],
     validationTechnicalProfiles: [],
     includes: [],
+    unresolvedIncludes: [],
     session: undefined,
   };
   // Included profiles form the bottom layer; the including profile's own layers override them.
@@ -95,7 +98,10 @@ function build(set: PolicySet, from: Policy, id: string, visiting: Set<string>):
       visiting.add(ref.toLowerCase());
       const included = build(set, from, ref, visiting);
       visiting.delete(ref.toLowerCase());
-      if (included) mergeInto(tp, included);
+      if (included) {
+        mergeInto(tp, included);
+        tp.unresolvedIncludes.push(...included.unresolvedIncludes);
+      } else tp.unresolvedIncludes.push(ref);
     }
   }
   for (const l of layers) mergeLayer(tp, l.element, l.policy);

@@ -30,6 +30,8 @@ const rule: Rule = {
         const id = el.attributes.Id!;
         const tp = effectiveTechnicalProfile(set, p, id);
         if (!tp || tp.protocol) continue;
+        // An IncludeTechnicalProfile (at any depth) that does not resolve is REF-002's finding; the missing Protocol follows from it.
+        if (tp.unresolvedIncludes.length) continue;
         const inBase = set.layers('TechnicalProfile', id, p).some((l) => l.policy !== p);
         const ancestors = set.chain(p).slice(1);
         const candidates = ancestors.flatMap((a) => [...a.all('TechnicalProfile')].map((l) => l[0]!.attributes.Id!));

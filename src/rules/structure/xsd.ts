@@ -1,3 +1,4 @@
+import { POLICY_NS } from '../../policy/policy.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -19,6 +20,8 @@ const rule: Rule = {
     const xsd = options.xsd;
     if (!xsd) return;
     for (const p of set.policies) {
+      // A wrong namespace fails every element against the schema; XML-004 reports the one real cause.
+      if (p.root.attributes.xmlns !== POLICY_NS) continue;
       for (const problem of xsd.validate(p.text, p.source.doc)) {
         if (/Duplicate key-sequence/.test(problem.message)) continue;
         report({ file: p, at: { span: { start: problem.start, end: problem.end } }, message: `Schema: ${problem.message}` });
