@@ -1,4 +1,34 @@
 import type { Rule } from './types.js';
+import azmfaProtocol from './azuremfa/protocol.js';
+import azmfaOperation from './azuremfa/operation.js';
+import azmfaUndocumentedOperation from './azuremfa/undocumented-operation.js';
+import azmfaRequiredInputs from './azuremfa/required-inputs.js';
+import azmfaUnknownInputs from './azuremfa/unknown-inputs.js';
+import azmfaDeviceCountOutput from './azuremfa/device-count-output.js';
+import azmfaUnreturnedOutputs from './azuremfa/unreturned-outputs.js';
+import azmfaMetadata from './azuremfa/metadata.js';
+import azmfaUserMessageOnProvider from './azuremfa/user-message-on-provider.js';
+import azmfaUserMessageKeys from './azuremfa/user-message-keys.js';
+import azmfaOrchestrationExchange from './azuremfa/orchestration-exchange.js';
+import totpBeginBeforeVerify from './totp/begin-before-verify.js';
+import totpVerifyAfterBegin from './totp/verify-after-begin.js';
+import totpUpnProduced from './totp/upn-produced.js';
+import totpObjectIdProduced from './totp/object-id-produced.js';
+import totpIdentifierProduced from './totp/identifier-produced.js';
+import totpEnrollmentOrder from './totp/enrollment-order.js';
+import totpBuildUri from './totp/build-uri.js';
+import totpCreateOtpSecret from './totp/create-otp-secret.js';
+import totpFormatLabel from './totp/format-label.js';
+import totpCreateStringClaim from './totp/create-string-claim.js';
+import totpIssuerPlaceholder from './totp/issuer-placeholder.js';
+import totpCopyClaimType from './totp/copy-claim-type.js';
+import totpControlType from './totp/control-type.js';
+import totpQrCodeControl from './totp/qr-code-control.js';
+import totpAuthenticatorInfoControl from './totp/authenticator-info-control.js';
+import totpAppIconControl from './totp/app-icon-control.js';
+import totpPageVersion from './totp/page-version.js';
+import totpPageRecommended from './totp/page-recommended.js';
+import totpSeparateSessions from './totp/separate-sessions.js';
 import chainShape from './chain/chain-shape.js';
 import missingBase from './chain/base-policy.js';
 import duplicatePolicyId from './chain/duplicate-policy-id.js';
@@ -66,6 +96,36 @@ export const RULES: readonly Rule[] = [
   skippedFile,
   elementOrder,
   xsd,
+  azmfaProtocol,
+  azmfaOperation,
+  azmfaUndocumentedOperation,
+  azmfaRequiredInputs,
+  azmfaUnknownInputs,
+  azmfaDeviceCountOutput,
+  azmfaUnreturnedOutputs,
+  azmfaMetadata,
+  azmfaUserMessageOnProvider,
+  azmfaUserMessageKeys,
+  azmfaOrchestrationExchange,
+  totpBeginBeforeVerify,
+  totpVerifyAfterBegin,
+  totpUpnProduced,
+  totpObjectIdProduced,
+  totpIdentifierProduced,
+  totpEnrollmentOrder,
+  totpBuildUri,
+  totpCreateOtpSecret,
+  totpFormatLabel,
+  totpCreateStringClaim,
+  totpIssuerPlaceholder,
+  totpCopyClaimType,
+  totpControlType,
+  totpQrCodeControl,
+  totpAuthenticatorInfoControl,
+  totpAppIconControl,
+  totpPageVersion,
+  totpPageRecommended,
+  totpSeparateSessions,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
 export function findRule(idOrName: string): Rule | undefined {

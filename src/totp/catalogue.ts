@@ -507,7 +507,12 @@ const identifierStep = (claim: string) =>
     { type: 'ClaimsExist', claim, executeActionsIf: false },
   ] as const;
 
-/** The sample's sub-journeys, all Type="Call" (totp-spec §4.6). */
+/**
+ * The sample's sub-journeys, all Type="Call" (totp-spec §4.6). Note D-SUBJ says a sub-journey should not
+ * invoke another one, while the sample nests two levels (TotpFactor-* → SetTotpInitialValue →
+ * ExtractEmailFromEmailsForTotpIdentifier); a generator can instead invoke SetTotpInitialValue from the
+ * user journey and inline the email extraction steps (as test/fixtures/totp does).
+ */
 export const TOTP_SUB_JOURNEYS: Readonly<Record<string, readonly SubJourneyStepFact[]>> = {
   SetTotpInitialValue: [
     { order: 1, exchange: { id: 'SetTotpDefaultValue', technicalProfile: 'SetTotpDefaultValue' }, skipIf: [{ type: 'ClaimsExist', claim: 'numberOfAvailableDevices', executeActionsIf: true }] },

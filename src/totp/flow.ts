@@ -1,0 +1,298 @@
+import type { XmlElement } from '@rgrove/parse-xml';
+import { claimRefs, type EffectiveTechnicalProfile, effectiveTechnicalProfile } from '../policy/effective.js';
+import { claimsExchanges, effectiveJourney, journeysDefinedIn, type Step } from '../policy/journey.js';
+import type { Policy } from '../policy/policy.js';
+import type { PolicySet } from '../policy/set.js';
+import { child, children } from '../xml/element.js';
+import type { OperationCall } from './azuremfa.js';
+import { transformation, transformationClaims } from './azuremfa.js';
+import { IDENTITY_PROVIDER_PROTOCOLS } from './catalogue.js';
+
+/** One ClaimsExchange of a step, with its technical profile as the flow's policy sees it. */
+export interface FlowExchange {
+  element: XmlElement;
+  policy: Policy;
+  tpId: string;
+  tp: EffectiveTechnicalProfile | undefined;
+}
+
+export interface FlowStep {
+  step: Step;
+  /** The (sub)journey the step belongs to. */
+  journey: string;
+  exchanges: FlowExchange[];
+}
+
+/**
+ * A journey's steps in order, with every InvokeSubJourney replaced by the steps of the sub-journeys it
+ * calls (all candidates, in order). Preconditions are ignored: a flow is every step that may run.
+ */
+export interface Flow {
+  from: Policy;
+  kind: 'UserJourney' | 'SubJourney';
+  id: string;
+  steps: FlowStep[];
+}
+
+export function buildFlow(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string): Flow | undefined {
+  const journey = effectiveJourney(set, from, kind, id);
+  if (!journey) return undefined;
+  const steps: FlowStep[] = [];
+  inline(set, from, kind, id, [id.toLowerCase()], steps);
+  return { from, kind, id: journey.id, steps };
+}
+
+function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string, stack: string[], out: FlowStep[]): void {
+  const journey = effectiveJourney(set, from, kind, id);
+  if (!journey) return;
+  for (const step of journey.steps) {
+    if (step.type === 'InvokeSubJourney') {
+      for (const c of children(child(step.element, 'JourneyList'), 'Candidate')) {
+        const sub = c.attributes.SubJourneyReferenceId;
+        if (!sub || stack.includes(sub.toLowerCase())) continue;
+        inline(set, from, 'SubJourney', sub, [...stack, sub.toLowerCase()], out);
+      }
+      continue;
+    }
+    const exchanges = claimsExchanges(step.element).flatMap((el) => {
+      const tpId = el.attributes.TechnicalProfileReferenceId;
+      return tpId ? [{ element: el, policy: step.policy, tpId, tp: effectiveTechnicalProfile(set, from, tpId) }] : [];
+    });
+    out.push({ step, journey: journey.id, exchanges });
+  }
+}
+
+const defCache = new WeakMap<PolicySet, Flow[]>();
+
+/** Every journey and sub-journey as seen from each policy that defines or overrides it. */
+export function definitionFlows(set: PolicySet): Flow[] {
+  const hit = defCache.get(set);
+  if (hit) return hit;
+  const out: Flow[] = [];
+  for (const p of set.policies) {
+    if (!set.isComplete(p)) continue;
+    for (const j of journeysDefinedIn(p)) {
+      const f = buildFlow(set, p, j.kind, j.id);
+      if (f) out.push(f);
+    }
+  }
+  defCache.set(set, out);
+  return out;
+}
+
+export interface RelyingPartyFlow extends Flow {
+  relyingParty: Policy;
+  /** Claims the relying party's technical profile passes in (InputClaims): in the bag from the start. */
+  initial: string[];
+}
+
+const rpCache = new WeakMap<PolicySet, RelyingPartyFlow[]>();
+
+/** The DefaultUserJourney of every relying party whose chain is complete, as the relying party sees it. */
+export function relyingPartyFlows(set: PolicySet): RelyingPartyFlow[] {
+  const hit = rpCache.get(set);
+  if (hit) return hit;
+  const out: RelyingPartyFlow[] = [];
+  for (const p of set.policies) {
+    const ref = p.defaultUserJourney?.attributes.ReferenceId;
+    if (!ref || !set.isComplete(p)) continue;
+    const f = buildFlow(set, p, 'UserJourney', ref);
+    if (!f) continue;
+    const rpTp = child(p.relyingParty, 'TechnicalProfile');
+    const initial = claimRefs(child(rpTp, 'InputClaims'), 'InputClaim', p).map((c) => c.id);
+    out.push({ ...f, relyingParty: p, initial });
+  }
+  rpCache.set(set, out);
+  return out;
+}
+
+/** Who put a claim in the bag. */
+export interface Producer {
+  tpId: string;
+  /** A federated identity provider (OAuth/OIDC/SAML exchange): its UPN is not the directory's. */
+  identityProvider: boolean;
+}
+
+/** Lower-cased claim ids that running a technical profile as a step puts in the claim bag. */
+export function claimsProduced(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): Set<string> {
+  const out = new Set<string>();
+  for (const c of tp.outputClaims) if (!c.displayControl) out.add(c.id.toLowerCase());
+  addTransformationOutputs(set, from, [...tp.inputClaimsTransformations, ...tp.outputClaimsTransformations], out);
+  // When SSO skips the profile, its session provider restores the claims it persisted.
+  const session = tp.session && effectiveTechnicalProfile(set, from, tp.session.id);
+  if (session) for (const c of [...session.persistedClaims, ...session.outputClaims]) out.add(c.id.toLowerCase());
+  return out;
+}
+
+export function addTransformationOutputs(set: PolicySet, from: Policy, refs: Array<{ id: string }>, into: Set<string>): void {
+  for (const r of refs) {
+    const ct = transformation(set, from, r.id);
+    if (ct) for (const o of transformationClaims(ct.element, 'OutputClaims')) into.add(o.claim.toLowerCase());
+  }
+}
+
+export function isIdentityProvider(tp: EffectiveTechnicalProfile): boolean {
+  return IDENTITY_PROVIDER_PROTOCOLS.includes(tp.protocol?.name ?? '');
+}
+
+/**
+ * Claims available inside a self-asserted step when one of its AzureMfa calls runs: the page's own
+ * claims and transformations, and what the validation profiles before it returned. Generous on
+ * purpose: only claims missing from everything may be reported.
+ */
+export function availableInside(set: PolicySet, from: Policy, owner: EffectiveTechnicalProfile, call: OperationCall): Set<string> {
+  const out = new Set<string>();
+  for (const c of owner.outputClaims) out.add(c.id.toLowerCase());
+  for (const c of owner.inputClaims) if (c.defaultValue !== undefined) out.add(c.id.toLowerCase());
+  addTransformationOutputs(set, from, owner.inputClaimsTransformations, out);
+  const before: string[] = [];
+  if (call.via === 'validation') {
+    for (const v of owner.validationTechnicalProfiles) {
+      if (v.element === call.element) break;
+      before.push(v.id);
+    }
+  } else if (call.via === 'display-control' && call.displayControl) {
+    const control = set.find('DisplayControl', call.displayControl, from);
+    for (const section of ['InputClaims', 'DisplayClaims', 'OutputClaims'] as const) {
+      for (const el of children(child(control?.element, section), section.slice(0, -1))) {
+        const id = el.attributes.ClaimTypeReferenceId;
+        if (id) out.add(id.toLowerCase());
+      }
+    }
+    for (const action of children(child(control?.element, 'Actions'), 'Action')) {
+      for (const ref of children(child(action, 'ValidationClaimsExchange'), 'ValidationClaimsExchangeTechnicalProfile')) {
+        if (ref === call.element) break;
+        if (ref.attributes.TechnicalProfileReferenceId) before.push(ref.attributes.TechnicalProfileReferenceId);
+      }
+    }
+  }
+  for (const id of before) {
+    const v = effectiveTechnicalProfile(set, from, id);
+    if (!v) continue;
+    for (const c of v.outputClaims) out.add(c.id.toLowerCase());
+    addTransformationOutputs(set, from, [...v.inputClaimsTransformations, ...v.outputClaimsTransformations], out);
+  }
+  return out;
+}
+
+/** A claim some exchange needs before it runs. */
+export interface Need<T> {
+  /** The claim (ClaimTypeReferenceId) that must be in the bag. */
+  claim: string;
+  /** Claims produced inside the step before the need arises. */
+  inside: Set<string>;
+  /** Distinguishes needs of one exchange (for de-duplication across relying parties). */
+  key: string;
+  data: T;
+}
+
+export interface UnmetNeed<T> {
+  exchange: FlowExchange;
+  need: Need<T>;
+  /** `missing`: no earlier step produces it in these relying parties' journeys. `identity-provider`: only an IdP exchange does. */
+  status: 'missing' | 'identity-provider';
+  relyingParties: Policy[];
+  /** For `identity-provider`: the IdP technical profiles that produce it. */
+  producers: string[];
+}
+
+/**
+ * Walks every relying party's journey and asks `needsOf` what each exchange needs; returns the needs no
+ * earlier step can satisfy on any path, once per exchange and need.
+ */
+export function unmetNeeds<T>(set: PolicySet, needsOf: (from: Policy, exchange: FlowExchange) => Array<Need<T>>): Array<UnmetNeed<T>> {
+  const found = new Map<string, UnmetNeed<T>>();
+  const ids = new WeakMap<XmlElement, number>();
+  let next = 0;
+  const idOf = (el: XmlElement) => {
+    let n = ids.get(el);
+    if (n === undefined) ids.set(el, (n = next++));
+    return n;
+  };
+  for (const flow of relyingPartyFlows(set)) {
+    const bag = new Map<string, Producer[]>();
+    const add = (claim: string, producer: Producer) => {
+      const list = bag.get(claim);
+      if (list) list.push(producer);
+      else bag.set(claim, [producer]);
+    };
+    for (const c of flow.initial) add(c.toLowerCase(), { tpId: 'RelyingParty', identityProvider: false });
+    for (const fs of flow.steps) {
+      for (const ex of fs.exchanges) {
+        for (const need of needsOf(flow.from, ex)) {
+          const claim = need.claim.toLowerCase();
+          if (need.inside.has(claim)) continue;
+          const producers = bag.get(claim) ?? [];
+          if (producers.length > 0 && producers.some((p) => !p.identityProvider)) continue;
+          const status = producers.length === 0 ? 'missing' : 'identity-provider';
+          const key = `${idOf(ex.element)}\0${need.key}`;
+          const prev = found.get(key);
+          if (!prev) {
+            found.set(key, { exchange: ex, need, status, relyingParties: [flow.relyingParty], producers: [...new Set(producers.map((p) => p.tpId))] });
+          } else if (prev.status === status) {
+            if (!prev.relyingParties.includes(flow.relyingParty)) prev.relyingParties.push(flow.relyingParty);
+          } else if (status === 'missing') {
+            found.set(key, { exchange: ex, need, status, relyingParties: [flow.relyingParty], producers: [] });
+          }
+        }
+      }
+      for (const ex of fs.exchanges) {
+        if (!ex.tp) continue;
+        const idp = isIdentityProvider(ex.tp);
+        for (const c of claimsProduced(set, flow.from, ex.tp)) add(c, { tpId: ex.tp.id, identityProvider: idp });
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** Policy ids for messages: `B2C_1A_a, B2C_1A_b`. */
+export function policyNames(policies: Policy[]): string {
+  return policies.map((p) => p.policyId ?? p.path).join(', ');
+}
+
+/** An AzureMfa call that lacks its partner operation in the same (sub)journey. */
+export interface UnpairedCall {
+  exchange: FlowExchange;
+  call: OperationCall;
+  /** The (sub)journey the exchange's step belongs to. */
+  journey: string;
+}
+
+/**
+ * Calls of `operation` with no `partner` call `where` them (earlier or later) in the same (sub)journey:
+ * either in the same exchange (validation profiles run in list order) or in another step of that
+ * (sub)journey, the sub-journeys it invokes inlined. Each step is judged in its own journey as each
+ * policy defining that journey sees it; a call is reported only when no such view pairs it.
+ */
+export function unpairedCalls(
+  set: PolicySet,
+  operation: string,
+  partner: string,
+  where: 'before' | 'after',
+  callsOf: (from: Policy, tp: EffectiveTechnicalProfile) => OperationCall[],
+): UnpairedCall[] {
+  const state = new Map<XmlElement, Map<XmlElement | undefined, { paired: boolean; hit: UnpairedCall }>>();
+  for (const flow of definitionFlows(set)) {
+    const perStep = flow.steps.map((fs) => fs.exchanges.map((ex) => (ex.tp ? callsOf(flow.from, ex.tp) : [])));
+    const stepHas = (i: number) => perStep[i]!.some((calls) => calls.some((c) => c.operation === partner));
+    flow.steps.forEach((fs, i) => {
+      fs.exchanges.forEach((ex, e) => {
+        if (fs.journey.toLowerCase() !== flow.id.toLowerCase()) return;
+        const calls = perStep[i]![e]!;
+        calls.forEach((call, k) => {
+          if (call.operation !== operation) return;
+          const local = where === 'before' ? calls.slice(0, k) : calls.slice(k + 1);
+          const steps = where === 'before' ? [...Array(i).keys()] : [...Array(flow.steps.length).keys()].slice(i + 1);
+          const paired = local.some((c) => c.operation === partner) || steps.some(stepHas);
+          let byCall = state.get(ex.element);
+          if (!byCall) state.set(ex.element, (byCall = new Map()));
+          const prev = byCall.get(call.element);
+          if (prev) prev.paired ||= paired;
+          else byCall.set(call.element, { paired, hit: { exchange: ex, call, journey: fs.journey } });
+        });
+      });
+    });
+  }
+  return [...state.values()].flatMap((m) => [...m.values()].filter((s) => !s.paired).map((s) => s.hit));
+}
