@@ -24,14 +24,7 @@ export function referencesIn(p: Policy): Reference[] {
     const id = el.attributes[attribute];
     if (id !== undefined && id !== '') out.push({ kind, id, element: el, attribute, via: `${el.name} ${attribute}` });
   };
-  const stack: XmlElement[] = [p.root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    const kids = el.children;
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const c = kids[i];
-      if (c instanceof XmlElement) stack.push(c);
-    }
+  for (const el of p.source.elements) {
     switch (el.name) {
       case 'InputClaim':
       case 'OutputClaim':

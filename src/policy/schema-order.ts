@@ -122,20 +122,32 @@ export const SCHEMA_ORDER: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-const ranks = new Map<string, ReadonlyMap<string, number>>();
+type Order = { key: string; rank: ReadonlyMap<string, number> };
+
+/** name → (parent → order) for scoped keys, and name → order for plain ones; built once. */
+const scoped = new Map<string, Map<string, Order>>();
+const plain = new Map<string, Order>();
+for (const [key, names] of Object.entries(SCHEMA_ORDER)) {
+  const order: Order = { key, rank: new Map(names.map((n, i) => [n, i])) };
+  const slash = key.indexOf('/');
+  if (slash < 0) plain.set(key, order);
+  else {
+    const name = key.slice(slash + 1);
+    let byParent = scoped.get(name);
+    if (!byParent) scoped.set(name, (byParent = new Map()));
+    byParent.set(key.slice(0, slash), order);
+  }
+}
 
 /**
  * The schema order of `name`'s children as name → position, or undefined when the order is not
  * tabled. `parent` is the enclosing element's name (undefined for the root).
  */
-export function childOrder(name: string, parent: string | undefined): { key: string; rank: ReadonlyMap<string, number> } | undefined {
-  const scoped = parent === undefined ? undefined : `${parent}/${name}`;
-  const key = scoped !== undefined && Object.hasOwn(SCHEMA_ORDER, scoped) ? scoped : Object.hasOwn(SCHEMA_ORDER, name) ? name : undefined;
-  if (key === undefined) return undefined;
-  let rank = ranks.get(key);
-  if (!rank) {
-    rank = new Map(SCHEMA_ORDER[key]!.map((n, i) => [n, i]));
-    ranks.set(key, rank);
+export function childOrder(name: string, parent: string | undefined): Order | undefined {
+  const byParent = scoped.get(name);
+  if (byParent && parent !== undefined) {
+    const hit = byParent.get(parent);
+    if (hit) return hit;
   }
-  return { key, rank };
+  return plain.get(name);
 }

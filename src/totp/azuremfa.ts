@@ -21,6 +21,26 @@ export interface FinalTechnicalProfile {
 }
 
 const finals = new WeakMap<PolicySet, FinalTechnicalProfile[]>();
+const mentions = new WeakMap<PolicySet, Map<string, boolean>>();
+
+/** Whether any policy's text contains `word`: a native substring search, so rules skip sets that cannot concern them. */
+export function setMentions(set: PolicySet, word: string): boolean {
+  let cache = mentions.get(set);
+  if (!cache) mentions.set(set, (cache = new Map()));
+  let hit = cache.get(word);
+  if (hit === undefined) cache.set(word, (hit = set.policies.some((p) => p.text.includes(word))));
+  return hit;
+}
+
+/** No AzureMfa handler anywhere: no operation, page or flow for the AzureMfa and TOTP rules to check. */
+export function usesAzureMfa(set: PolicySet): boolean {
+  return setMentions(set, PROVIDER_CLASS.azureMfa);
+}
+
+/** Any TOTP display control (enrollment pages are recognised by them). */
+export function usesTotpControls(set: PolicySet): boolean {
+  return TOTP_CONTROL_TYPES.some((t) => setMentions(set, t));
+}
 
 /**
  * Every technical profile once, merged as seen from the last policy that defines it: a base

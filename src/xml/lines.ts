@@ -7,6 +7,12 @@ export class LineIndex {
     if (this.starts) return this.starts;
     const starts = [0];
     const t = this.text;
+    if (!/\r(?!\n)/.test(t)) {
+      // LF or CRLF only (almost every file): a native search per line.
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+      return starts;
+    }
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (c === 10) starts.push(i + 1);

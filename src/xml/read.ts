@@ -1,4 +1,5 @@
 import { parseXml, XmlElement, XmlError, type XmlDocument } from '@rgrove/parse-xml';
+import { isUtf8 } from 'node:buffer';
 import { LineIndex } from './lines.js';
 
 /** Why a file could not be read as XML. Each kind maps to one rule. */
@@ -17,6 +18,8 @@ export interface XmlSource {
   doc: XmlDocument;
   root: XmlElement;
   lines: LineIndex;
+  /** Every element in document order: one walk at read time, so rules iterate instead of recursing. */
+  elements: XmlElement[];
 }
 
 export type ReadResult =
@@ -39,7 +42,8 @@ export function decodeUtf8(buf: Uint8Array): { text: string } | { problem: ReadP
       },
     };
   }
-  const bad = firstInvalidUtf8(buf);
+  // The native check is fast; the byte-by-byte scan runs only to locate a problem.
+  const bad = isUtf8(buf) ? -1 : firstInvalidUtf8(buf);
   if (bad >= 0) {
     const text = Buffer.from(buf.subarray(0, bad)).toString('utf8');
     return {
@@ -99,6 +103,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Finds `<!DOCTYPE` or `<!ENTITY` outside comments: policies never need one, and entities are an attack surface. */
 function findDoctype(text: string): ReadProblem | undefined {
+  // Native substring searches first; the scan below runs only when a declaration may be there.
+  if (text.indexOf('<!D') < 0 && text.indexOf('<!E') < 0 && text.indexOf('<!d') < 0 && text.indexOf('<!e') < 0) return undefined;
   const re = /<!(DOCTYPE|ENTITY)\b/gi;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const open = text.lastIndexOf('<!--', m.index);
@@ -140,7 +146,8 @@ export function parseXmlText(text: string, opts: { comments?: boolean } = {}): R
   }
   const root = doc.root;
   if (!root) return fail({ kind: 'not-well-formed', message: 'No root element.', start: 0, end: 0 });
-  const deep = findTooDeep(root);
+  const elements: XmlElement[] = [];
+  const deep = flatten(root, elements);
   if (deep) {
     return fail({
       kind: 'not-well-formed',
@@ -150,7 +157,7 @@ export function parseXmlText(text: string, opts: { comments?: boolean } = {}): R
     });
   }
   clampEnds(root, text.length);
-  return { ok: true, source: { text, doc, root, lines } };
+  return { ok: true, source: { text, doc, root, lines, elements } };
 }
 
 function firstSentence(msg: string): string {
@@ -158,13 +165,26 @@ function firstSentence(msg: string): string {
   return msg.split('\n')[0]!.replace(/\s*\(line \d+, column \d+\)\s*$/, '').trim();
 }
 
-/** Iterative depth check, so hostile nesting cannot overflow the stack in later tree walks. */
-function findTooDeep(root: XmlElement): XmlElement | undefined {
-  const stack: Array<[XmlElement, number]> = [[root, 1]];
+/**
+ * Lists every element in document order and checks the depth on the way (iteratively, so hostile
+ * nesting cannot overflow the stack). Returns the first element nested too deep, if any.
+ */
+function flatten(root: XmlElement, out: XmlElement[]): XmlElement | undefined {
+  const stack: XmlElement[] = [root];
+  const depths: number[] = [1];
   while (stack.length) {
-    const [el, depth] = stack.pop()!;
+    const el = stack.pop()!;
+    const depth = depths.pop()!;
     if (depth > MAX_DEPTH) return el;
-    for (const c of el.children) if (c instanceof XmlElement) stack.push([c, depth + 1]);
+    out.push(el);
+    const kids = el.children;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const c = kids[i];
+      if (c instanceof XmlElement) {
+        stack.push(c);
+        depths.push(depth + 1);
+      }
+    }
   }
   return undefined;
 }

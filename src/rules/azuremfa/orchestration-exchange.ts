@@ -1,6 +1,6 @@
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
 import { referencesIn } from '../../policy/references.js';
-import { operationOf } from '../../totp/azuremfa.js';
+import { operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATIONS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -21,6 +21,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesAzureMfa(set)) return;
     for (const p of set.policies) {
       if (!set.isComplete(p)) continue;
       for (const ref of referencesIn(p)) {

@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, isAzureMfa, operationOf } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, includedIds, isAzureMfa, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATION_NAMES, UNDOCUMENTED_AZURE_MFA_OPERATIONS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -19,6 +19,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesAzureMfa(set)) return;
     const included = includedIds(set);
     for (const f of finalTechnicalProfiles(set)) {
       if (!isAzureMfa(f.tp) || included.has(f.tp.id.toLowerCase())) continue;

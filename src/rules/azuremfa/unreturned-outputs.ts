@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, operationOf } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, includedIds, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -17,6 +17,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesAzureMfa(set)) return;
     const included = includedIds(set);
     for (const f of finalTechnicalProfiles(set)) {
       const op = operationOf(f.tp)?.operation;

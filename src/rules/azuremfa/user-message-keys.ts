@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, isSelfAsserted, operationsRun } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, isSelfAsserted, operationsRun, usesAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATIONS, AZURE_MFA_USER_MESSAGE_KEYS, type AzureMfaOperationName } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -19,6 +19,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesAzureMfa(set)) return;
     for (const f of finalTechnicalProfiles(set)) {
       if (!isSelfAsserted(f.tp)) continue;
       const calls = operationsRun(set, f.policy, f.tp);

@@ -1,5 +1,4 @@
 import type { XmlElement } from '@rgrove/parse-xml';
-import { XmlElement as El } from '@rgrove/parse-xml';
 import { descendants } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 
@@ -63,11 +62,8 @@ const rule: Rule = {
         }
       };
       for (const k of KEYS) for (const scope of descendants(p.root, ...k.scope)) flag(descendants(scope, ...k.items), k.attr, k.what);
-      // Nested scopes can sit anywhere; one walk finds them all.
-      const stack: XmlElement[] = [p.root];
-      while (stack.length) {
-        const el = stack.pop()!;
-        for (const c of el.children) if (c instanceof El) stack.push(c);
+      // Nested scopes can sit anywhere: the reader's element list finds them all.
+      for (const el of p.source.elements) {
         for (const k of NESTED) if (el.name === k.parent) flag(descendants(el, ...k.items), k.attr, k.what);
       }
     }

@@ -7,18 +7,20 @@ export interface PlaceholderKind {
   id: string;
   re: RegExp;
   what: string;
+  /** A substring every match contains, for a native search before the regex (undefined: case-insensitive kind). */
+  literal?: string;
 }
 
 export const PLACEHOLDERS: readonly PlaceholderKind[] = [
-  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/g, what: 'VS Code B2C extension setting' },
+  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/g, what: 'VS Code B2C extension setting', literal: '{Settings:' },
   { id: 'yourtenant', re: /\byourtenant(?:\.onmicrosoft\.com)?\b/gi, what: 'starter-pack tenant placeholder' },
-  { id: 'proxy-ief', re: /\bProxyIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack ProxyIdentityExperienceFramework app id placeholder' },
-  { id: 'ief', re: /(?<!Proxy)\bIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack IdentityExperienceFramework app id placeholder' },
-  { id: 'facebook', re: /\bfacebook_clientid\b/g, what: 'starter-pack Facebook app id placeholder' },
+  { id: 'proxy-ief', re: /\bProxyIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack ProxyIdentityExperienceFramework app id placeholder', literal: 'ProxyIdentityExperienceFrameworkAppId' },
+  { id: 'ief', re: /(?<!Proxy)\bIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack IdentityExperienceFramework app id placeholder', literal: 'IdentityExperienceFrameworkAppId' },
+  { id: 'facebook', re: /\bfacebook_clientid\b/g, what: 'starter-pack Facebook app id placeholder', literal: 'facebook_clientid' },
   { id: 'config', re: /\{config:[^{}\s"<>]*\}/gi, what: 'pipeline token' },
-  { id: 'hash', re: /#\{[^{}\s"<>]+\}#/g, what: 'pipeline token' },
-  { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token' },
-  { id: 'change-this', re: /\[CHANGE-THIS\]/g, what: 'placeholder' },
+  { id: 'hash', re: /#\{[^{}\s"<>]+\}#/g, what: 'pipeline token', literal: '#{' },
+  { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token', literal: '{##' },
+  { id: 'change-this', re: /\[CHANGE-THIS\]/g, what: 'placeholder', literal: '[CHANGE-THIS]' },
 ];
 
 const ANY = new RegExp(PLACEHOLDERS.map((p) => p.re.source).join('|'), 'i');
@@ -35,21 +37,20 @@ export interface PlaceholderHit {
   kind: PlaceholderKind;
 }
 
-/** Every placeholder outside comments, in text order. */
+/** Every placeholder outside comments, in text order. Files are large and hits are few. */
 export function findPlaceholders(text: string): PlaceholderHit[] {
-  const comments: Array<[number, number]> = [];
-  for (let i = text.indexOf('<!--'); i >= 0; i = text.indexOf('<!--', i + 4)) {
-    const end = text.indexOf('-->', i + 4);
-    comments.push([i, end < 0 ? text.length : end + 3]);
-    if (end < 0) break;
-  }
-  const inComment = (o: number) => comments.some(([a, b]) => o >= a && o < b);
   const hits: PlaceholderHit[] = [];
   for (const kind of PLACEHOLDERS) {
+    if (kind.literal !== undefined && !text.includes(kind.literal)) continue;
     kind.re.lastIndex = 0;
     for (let m = kind.re.exec(text); m; m = kind.re.exec(text)) {
-      if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
+      if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
     }
   }
   return hits.sort((a, b) => a.start - b.start);
+}
+
+function inComment(text: string, offset: number): boolean {
+  const open = text.lastIndexOf('<!--', offset);
+  return open >= 0 && text.lastIndexOf('-->', offset) < open;
 }

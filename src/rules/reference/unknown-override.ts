@@ -1,4 +1,5 @@
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
+import { child } from '../../xml/element.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
 
@@ -27,6 +28,8 @@ const rule: Rule = {
       if (!set.isComplete(p)) continue;
       for (const list of p.all('TechnicalProfile')) {
         const el = list[0]!;
+        // A profile with its own Protocol is complete: only the others need the merged view.
+        if (list.some((e) => child(e, 'Protocol'))) continue;
         const id = el.attributes.Id!;
         const tp = effectiveTechnicalProfile(set, p, id);
         if (!tp || tp.protocol) continue;

@@ -2,6 +2,29 @@ import { childOrder, SCHEMA_ORDER } from '../../policy/schema-order.js';
 import { childElements, type XmlElement } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 
+/**
+ * Collections whose subtrees hold no element with a tabled order: not walked, which keeps this rule
+ * cheap on large files (thousands of LocalizedString, Item and claim elements).
+ */
+const NO_ORDERED_DESCENDANTS = new Set([
+  'LocalizedStrings',
+  'LocalizedCollections',
+  'Metadata',
+  'InputClaims',
+  'OutputClaims',
+  'PersistedClaims',
+  'DisplayClaims',
+  'InputParameters',
+  'CryptographicKeys',
+  'ClaimsExchanges',
+  'ClaimsProviderSelections',
+  'InputClaimsTransformations',
+  'OutputClaimsTransformations',
+  'JourneyList',
+  'SupportedLanguages',
+  'Extensions',
+]);
+
 /** Lists longer than this are cut down to the children the element actually has. */
 const FULL_LIST_MAX = 10;
 /** At most this many names in a cut-down list. */
@@ -41,8 +64,7 @@ const rule: Rule = {
           }
         }
         // TechnicalProfile/Extensions holds arbitrary XML (xs:any).
-        if (el.name === 'Extensions') return;
-        for (const k of kids) visit(k, el.name);
+        for (const k of kids) if (!NO_ORDERED_DESCENDANTS.has(k.name)) visit(k, el.name);
       };
       visit(p.root, undefined);
     }

@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, isEnrollmentPage, transformation } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, isEnrollmentPage, transformation, usesTotpControls } from '../../totp/azuremfa.js';
 import { ENROLLMENT_TRANSFORMATION_ORDER } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -21,6 +21,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesTotpControls(set)) return;
     for (const f of finalTechnicalProfiles(set)) {
       if (!isEnrollmentPage(set, f.policy, f.tp)) continue;
       let last: { rank: number; id: string; method: string } | undefined;

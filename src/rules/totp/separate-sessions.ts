@@ -1,5 +1,5 @@
 import { effectiveTechnicalProfile, handlerIs } from '../../policy/effective.js';
-import { finalTechnicalProfiles, isEnrollmentPage, isVerificationPage } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, isEnrollmentPage, isVerificationPage, usesTotpControls } from '../../totp/azuremfa.js';
 import { PROVIDER_CLASS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -20,6 +20,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesTotpControls(set)) return;
     const finals = finalTechnicalProfiles(set);
     const enrollments = finals.filter((f) => f.tp.session && isEnrollmentPage(set, f.policy, f.tp));
     const verifications = finals.filter((f) => f.tp.session && isVerificationPage(set, f.policy, f.tp));
