@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/config.js';
+import { buildCommand } from './commands/build.js';
+import { initCommand } from './commands/init.js';
 import { injectCommand } from './commands/inject.js';
 import { FORMATS, type Io, lintCommand } from './commands/lint.js';
 import { UsageError } from './policy/load.js';
@@ -48,6 +50,34 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
     .action(async (paths: string[], opts) => {
       code = await injectCommand(paths, opts, io);
+    });
+
+  program
+    .command('init')
+    .description('Start a policy set with TOTP: get a starter pack (or use the set already in the folder), add the TOTP layer, write b2c-totp.config.json.')
+    .argument('[folder]', 'folder for the policies: new or empty gets a starter pack; one holding a policy set gets TOTP added', '.')
+    .option('--tenant <name>', 'your B2C tenant, e.g. contoso.onmicrosoft.com (required for a new set)')
+    .option('--pack <flavour>', 'starter pack: LocalAccounts (default), SocialAccounts, SocialAndLocalAccounts, SocialAndLocalAccountsWithMfa, or "DisplayControls/<one of those>"')
+    .option('--issuer <name>', 'the name the authenticator app shows (default: the tenant name)')
+    .option('--from <folder>', 'copy the starter pack from a local clone of Azure-Samples/active-directory-b2c-custom-policy-starterpack instead of downloading it')
+    .option('--env <names>', 'environments for the config, comma-separated, e.g. Development,Production (default: Development)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--force', 'overwrite existing files (and update an existing b2c-totp.config.json)')
+    .option('-y, --yes', 'for CI scripts: init never prompts, so this changes nothing')
+    .action(async (folder: string, opts) => {
+      code = await initCommand(folder, opts, io);
+    });
+
+  program
+    .command('build')
+    .description('Build dist/<env>/ per environment: fill in settings and placeholders, apply the PolicyId prefix, lint deploy-ready, write the files and upload-order.json.')
+    .argument('[dir]', 'the policy set folder (default: config "policies", else the folder of the config)')
+    .option('--env <names>', 'environments to build, repeatable or a comma list (default: all)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--out <dir>', 'output folder; each environment goes to <dir>/<env> (default: dist/ beside the config)')
+    .option('-c, --config <file>', 'b2c-totp.config.json or the VS Code extension\'s appsettings.json (default: the nearest in [dir] or above)')
+    .option('--xsd <file>', 'validate the output against this TrustFrameworkPolicy_0.3.0.0.xsd (default: config "xsd", else one beside or above the files)')
+    .option('--no-xsd', 'skip XSD validation even when an XSD is found')
+    .action(async (dir: string | undefined, opts) => {
+      code = await buildCommand(dir, opts, io);
     });
 
   try {
