@@ -1,13 +1,19 @@
 // Bundles the CLI into one ESM file: one file to load is what keeps cold start near `node -e 0`.
 // libxml2-wasm stays external: it uses top-level await and is imported only when XSD validation runs.
 import { readFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
 await build({
   entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
+  outdir: 'dist',
+  // Commands are imported on demand; shared code goes into chunks.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

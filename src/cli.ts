@@ -1,11 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from './config/config.js';
-import { buildCommand } from './commands/build.js';
-import { initCommand } from './commands/init.js';
-import { injectCommand } from './commands/inject.js';
-import { FORMATS, type Io, lintCommand } from './commands/lint.js';
-import { UsageError } from './policy/load.js';
+import { type Io, LINT_FORMATS } from './commands/io.js';
+import { ConfigError, UsageError } from './errors.js';
 import { VERSION } from './version.js';
+
+// Each command's code is loaded when it runs: a `lint` in CI does not pay for inject, init or build.
 
 /** Builds the program; each action stores its exit code. Separate from `main` so tests can drive it in-process. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -21,7 +19,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('lint')
     .description('Check a policy set offline: what the B2C upload would reject or what would break at runtime.')
     .argument('[paths...]', 'policy files, or folders to scan for *.xml', [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LINT_FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
@@ -31,6 +29,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--deployed <policyIds...>', 'PolicyIds already in the tenant that a BasePolicy may name')
     .option('--sarif-category <category>', 'SARIF automationDetails category')
     .action(async (paths: string[], opts) => {
+      const { lintCommand } = await import('./commands/lint.js');
       code = await lintCommand(paths, opts, io);
     });
 
@@ -49,6 +48,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
     .action(async (paths: string[], opts) => {
+      const { injectCommand } = await import('./commands/inject.js');
       code = await injectCommand(paths, opts, io);
     });
 
@@ -64,6 +64,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--force', 'overwrite existing files (and update an existing b2c-totp.config.json)')
     .option('-y, --yes', 'for CI scripts: init never prompts, so this changes nothing')
     .action(async (folder: string, opts) => {
+      const { initCommand } = await import('./commands/init.js');
       code = await initCommand(folder, opts, io);
     });
 
@@ -77,6 +78,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--xsd <file>', 'validate the output against this TrustFrameworkPolicy_0.3.0.0.xsd (default: config "xsd", else one beside or above the files)')
     .option('--no-xsd', 'skip XSD validation even when an XSD is found')
     .action(async (dir: string | undefined, opts) => {
+      const { buildCommand } = await import('./commands/build.js');
       code = await buildCommand(dir, opts, io);
     });
 

@@ -4,7 +4,7 @@ import type { LintResult } from '../report/diagnostic.js';
 import { formatStylish } from '../report/stylish.js';
 import { colorFor } from '../util/color.js';
 import { VERSION } from '../version.js';
-import type { Io } from './lint.js';
+import type { Io } from './io.js';
 
 export interface BuildCommandOptions {
   /** Repeatable; each may be a comma list. */

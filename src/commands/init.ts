@@ -4,7 +4,7 @@ import { type InitResult, runInit } from '../init/init.js';
 import { renderNextSteps } from '../init/next-steps.js';
 import { InitError } from '../init/source.js';
 import { STARTERPACK_COMMIT, STARTERPACK_REPO } from '../init/starterpack-manifest.js';
-import type { Io } from './lint.js';
+import type { Io } from './io.js';
 
 export interface InitCommandOptions {
   tenant?: string;

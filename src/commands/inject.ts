@@ -7,7 +7,7 @@ import { type InjectPlan, planInjection } from '../totp/inject.js';
 import { colorFor } from '../util/color.js';
 import { unifiedDiff } from '../util/diff.js';
 import { replaceFolder, writeFilesTransaction } from '../util/write-set.js';
-import type { Io } from './lint.js';
+import type { Io } from './io.js';
 
 export interface InjectCommandOptions {
   write?: boolean;

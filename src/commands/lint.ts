@@ -1,3 +1,4 @@
+import { type Io, LINT_FORMATS } from './io.js';
 import path from 'node:path';
 import { lint } from '../lint.js';
 import { UsageError } from '../policy/load.js';
@@ -11,7 +12,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { colorFor } from '../util/color.js';
 import { VERSION } from '../version.js';
 
-export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
+export const FORMATS = LINT_FORMATS;
 export type Format = (typeof FORMATS)[number];
 
 export interface LintCommandOptions {
@@ -25,12 +26,7 @@ export interface LintCommandOptions {
   sarifCategory?: string;
 }
 
-export interface Io {
-  cwd: string;
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown };
-  env: NodeJS.ProcessEnv;
-}
+export type { Io };
 
 /** `b2c-totp lint`: returns the exit code (0 clean, 1 errors or too many warnings, 2 usage). */
 export async function lintCommand(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {

@@ -47,7 +47,9 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {}
+import { ConfigError } from '../errors.js';
+
+export { ConfigError };
 
 export interface LoadedConfig {
   config: Config;

@@ -6,8 +6,9 @@ import { globMatcher } from '../util/glob.js';
 import { Policy } from './policy.js';
 import { type BrokenFile, PolicySet } from './set.js';
 
-/** A problem with what the user asked for (exit 2), as opposed to a problem inside a file (a diagnostic). */
-export class UsageError extends Error {}
+import { UsageError } from '../errors.js';
+
+export { UsageError };
 
 export interface InputFile {
   absPath: string;
