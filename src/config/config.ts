@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
+import { ConfigError } from '../errors.js';
 import { LineIndex } from '../xml/lines.js';
 import { jsonPathOffset } from '../util/json-position.js';
 
@@ -46,8 +47,6 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
-
-import { ConfigError } from '../errors.js';
 
 export { ConfigError };
 

@@ -1,12 +1,11 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 import { LineIndex } from '../xml/lines.js';
 import { decodeUtf8, parseXmlText } from '../xml/read.js';
 import { globMatcher } from '../util/glob.js';
 import { Policy } from './policy.js';
 import { type BrokenFile, PolicySet } from './set.js';
-
-import { UsageError } from '../errors.js';
 
 export { UsageError };
 
