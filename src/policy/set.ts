@@ -131,8 +131,21 @@ export class PolicySet {
     return this.childMap.get(p) ?? [];
   }
 
-  /** The nearest definition visible from `from` (itself, then ancestors). */
+  private readonly found = new Map<Policy, Map<string, Found | null>>();
+
+  /** The nearest definition visible from `from` (itself, then ancestors). Cached: many rules ask the same. */
   find(kind: DefKind, id: string, from: Policy): Found | undefined {
+    let perPolicy = this.found.get(from);
+    if (!perPolicy) this.found.set(from, (perPolicy = new Map()));
+    const key = `${kind}\0${id}`;
+    const hit = perPolicy.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const result = this.lookup(kind, id, from);
+    perPolicy.set(key, result ?? null);
+    return result;
+  }
+
+  private lookup(kind: DefKind, id: string, from: Policy): Found | undefined {
     let loose: Found | undefined;
     for (const p of this.chain(from)) {
       const defs = p.defined(kind, id);

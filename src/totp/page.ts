@@ -1,7 +1,7 @@
 import type { MetadataItem } from '../policy/effective.js';
 import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
-import { contentDefinitionDataUri, finalTechnicalProfiles, isSelfAsserted, totpControlsShown } from './azuremfa.js';
+import { contentDefinitionDataUri, finalTechnicalProfiles, isSelfAsserted, totpControlsShown, usesTotpControls } from './azuremfa.js';
 import { DATA_URI, type PageVersion, selfAssertedVersion } from './catalogue.js';
 
 export interface TotpPage {
@@ -21,6 +21,7 @@ export interface TotpPage {
 /** Self-asserted TPs that show TOTP display controls, with the page contract their content definition uses. */
 export function totpPages(set: PolicySet): TotpPage[] {
   const out: TotpPage[] = [];
+  if (!usesTotpControls(set)) return out;
   for (const f of finalTechnicalProfiles(set)) {
     if (!isSelfAsserted(f.tp)) continue;
     const controls = totpControlsShown(set, f.policy, f.tp);

@@ -7,7 +7,7 @@ export class LineIndex {
     if (this.starts) return this.starts;
     const starts = [0];
     const t = this.text;
-    if (!/\r(?!\n)/.test(t)) {
+    if (!hasLoneCr(t)) {
       // LF or CRLF only (almost every file): a native search per line.
       for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
       this.starts = starts;
@@ -55,4 +55,10 @@ export class LineIndex {
     while (i < t.length && t.charCodeAt(i) !== 10 && t.charCodeAt(i) !== 13) i++;
     return i;
   }
+}
+
+/** A CR not followed by LF (old Mac line ends): rare, and it needs the slower scan. */
+function hasLoneCr(t: string): boolean {
+  for (let i = t.indexOf('\r'); i >= 0; i = t.indexOf('\r', i + 1)) if (t.charCodeAt(i + 1) !== 10) return true;
+  return false;
 }

@@ -104,7 +104,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
 /** Finds `<!DOCTYPE` or `<!ENTITY` outside comments: policies never need one, and entities are an attack surface. */
 function findDoctype(text: string): ReadProblem | undefined {
   // Native substring searches first; the scan below runs only when a declaration may be there.
-  if (text.indexOf('<!D') < 0 && text.indexOf('<!E') < 0 && text.indexOf('<!d') < 0 && text.indexOf('<!e') < 0) return undefined;
+  // (Lower-case <!doctype is not XML: the parser rejects it as not well-formed.)
+  if (text.indexOf('<!D') < 0 && text.indexOf('<!E') < 0) return undefined;
   const re = /<!(DOCTYPE|ENTITY)\b/gi;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const open = text.lastIndexOf('<!--', m.index);

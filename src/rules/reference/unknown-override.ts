@@ -1,5 +1,7 @@
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
-import { child } from '../../xml/element.js';
+import type { Policy } from '../../policy/policy.js';
+import type { PolicySet } from '../../policy/set.js';
+import { child, children } from '../../xml/element.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
 
@@ -28,9 +30,9 @@ const rule: Rule = {
       if (!set.isComplete(p)) continue;
       for (const list of p.all('TechnicalProfile')) {
         const el = list[0]!;
-        // A profile with its own Protocol is complete: only the others need the merged view.
-        if (list.some((e) => child(e, 'Protocol'))) continue;
         const id = el.attributes.Id!;
+        // Most profiles have a Protocol in some layer or in what they include: only the rest need the merged view.
+        if (hasProtocol(set, p, id, new Set())) continue;
         const tp = effectiveTechnicalProfile(set, p, id);
         if (!tp || tp.protocol) continue;
         // An IncludeTechnicalProfile (at any depth) that does not resolve is REF-002's finding; the missing Protocol follows from it.
@@ -52,3 +54,13 @@ const rule: Rule = {
   },
 };
 export default rule;
+
+/** Whether any layer of `id`, or anything it includes, declares a Protocol. A cheap walk, no merging. */
+function hasProtocol(set: PolicySet, from: Policy, id: string, seen: Set<string>): boolean {
+  const key = id.toLowerCase();
+  if (seen.has(key)) return false;
+  seen.add(key);
+  const layers = set.layers('TechnicalProfile', id, from);
+  if (layers.some((l) => child(l.element, 'Protocol'))) return true;
+  return layers.some((l) => children(l.element, 'IncludeTechnicalProfile').some((inc) => inc.attributes.ReferenceId !== undefined && hasProtocol(set, from, inc.attributes.ReferenceId, seen)));
+}
