@@ -295,6 +295,15 @@ describe('refusals are clear and write nothing', () => {
     ]);
   });
 
+  it('a result the linter would reject (the generator checks its own output)', () => {
+    // An existing totpIdentifier of another DataType is reused, and copying a string into it is an error.
+    const files = seed(base, 'Extensions.xml', '            <!-- Contoso\'s own claims go here. -->', '            <ClaimType Id="totpIdentifier">\n                <DisplayName>Mine</DisplayName>\n                <DataType>int</DataType>\n            </ClaimType>');
+    const { plan } = injectFiles(files);
+    expect(plan.changes).toEqual([]);
+    expect(plan.problems.length).toBeGreaterThan(0);
+    expect(plan.problems.every((p) => /^Extensions_TOTP\.xml:\d+:\d+: the result would not lint clean \(TOTP-014\): /.test(p))).toBe(true);
+  });
+
   it('a generated file the user edited', () => {
     const first = injectFiles(base).result;
     const edited = { ...first, 'Extensions_TOTP.xml': first['Extensions_TOTP.xml']!.replace('Value="Contoso"', 'Value="Fabrikam"') };

@@ -8,6 +8,10 @@ import { PolicySet } from '../policy/set.js';
 import { attributeSpans, child, children, textOf, textSpan } from '../xml/element.js';
 import { type Edit, type TextStyle, appendChildren, applyEdits, detectStyle, indentOfLine, insertAfter, reindent, xml } from '../xml/edit.js';
 import { parseXmlText } from '../xml/read.js';
+import { policyFromBytes } from '../policy/load.js';
+import type { Diagnostic } from '../report/diagnostic.js';
+import { runRules } from '../rules/engine.js';
+import { RULES } from '../rules/index.js';
 import { PROVIDER_CLASS, type PageVersion, SELFASSERTED_PAGE } from './catalogue.js';
 import * as gen from './generate.js';
 
@@ -145,7 +149,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
         for (const s of t.journey.steps.slice(0, insertAt)) {
           for (const tp of stepProfiles(set, parent, s)) {
             for (const c of tp.outputClaims) identifierClaims.add(c.id);
-            if (needsUpnOverride(set, parent, tp)) upn.add(tp.id);
+            for (const id of upnOverridesFor(set, parent, tp)) upn.add(id);
           }
         }
       }
@@ -166,11 +170,33 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
     if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, plan);
     else inlineEdits(set, parent, list, blocks, copies, plan);
   }
+  if (plan.problems.length === 0) checkResult(fullSet, plan);
   if (plan.problems.length) plan.changes = [];
   // Unchanged files are not changes (a second run is a no-op).
   plan.changes = plan.changes.filter((c) => c.before !== c.after);
   if (plan.changes.length === 0 && plan.problems.length === 0) plan.notes = ['TOTP is already present: nothing to change.'];
   return plan;
+}
+
+/**
+ * The generator's own check: lint the result and refuse if it has errors the input did not have.
+ * What the generator writes, the linter checks; a disagreement is a problem to report, not to ship.
+ */
+function checkResult(set: PolicySet, plan: InjectPlan): void {
+  const changed = new Map(plan.changes.map((c) => [c.absPath, c]));
+  const after: Policy[] = set.policies.filter((p) => !changed.has(p.absPath));
+  for (const c of plan.changes) {
+    const p = policyFromBytes(Buffer.from(c.after, 'utf8'), c.path, c.absPath, false);
+    if (p instanceof Policy) after.push(p);
+    else plan.problems.push(`${c.path}: internal error: the generated file does not parse (${p.problem.message}).`);
+  }
+  if (plan.problems.length) return;
+  const key = (d: Diagnostic) => `${d.ruleId}\0${d.message}`;
+  const errors = (s: PolicySet) => runRules(RULES, s, { ready: false }).filter((d) => d.severity === 'error');
+  const before = new Set(errors(set).map(key));
+  for (const d of errors(new PolicySet(after, set.broken, set.deployed))) {
+    if (!before.has(key(d))) plan.problems.push(`${d.file}:${d.line}:${d.column}: the result would not lint clean (${d.ruleId}): ${d.message}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,12 +252,20 @@ function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney)
   return send;
 }
 
-/** The AzureMfa calls need the directory's UPN: add it to profiles that read the user or whose validation profiles do. */
-function needsUpnOverride(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
-  if (hasClaim(tp.outputClaims, 'userPrincipalName')) return false;
-  if (isDirectory(tp)) return operation(tp) === 'Read';
-  if (handlerIs(tp, PROVIDER_CLASS.selfAsserted)) return validationProfiles(set, from, tp).some((v) => hasClaim(v.outputClaims, 'userPrincipalName'));
-  return false;
+/**
+ * The AzureMfa calls need the directory's UPN. Profiles that read the user gain the output; a
+ * self-asserted page whose validation profile reads or writes the user gains it too (a validation
+ * profile's output reaches the journey only through the page), and so does that validation profile
+ * when it does not output it yet.
+ */
+function upnOverridesFor(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): string[] {
+  if (hasClaim(tp.outputClaims, 'userPrincipalName')) return [];
+  if (isDirectory(tp)) return operation(tp) === 'Read' ? [tp.id] : [];
+  if (!handlerIs(tp, PROVIDER_CLASS.selfAsserted)) return [];
+  const validations = validationProfiles(set, from, tp);
+  if (validations.some((v) => hasClaim(v.outputClaims, 'userPrincipalName'))) return [tp.id];
+  const directory = validations.find(isDirectory);
+  return directory ? [tp.id, directory.id] : [];
 }
 
 function describeStep(step: Step): string {
