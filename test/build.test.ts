@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILD_RULE_METAS } from '../src/build/checks.js';
 import { mapBack, prefixed, substitutions } from '../src/build/substitute.js';
+import { emptySetting, lookup } from '../src/policy/settings.js';
 import type { Environment } from '../src/build/environments.js';
 import { run } from '../src/cli.js';
 import { lint } from '../src/lint.js';
@@ -376,6 +376,79 @@ describe('b2c-totp build: failures write nothing', () => {
     untouched(ws);
   });
 
+  it('an empty or whitespace-only setting is not set: ENV-004 names it, nothing empty is written (ENV-001 not repeated)', async () => {
+    const ext = 'TrustFrameworkExtensions.xml';
+    // As init leaves them for the user to fill in.
+    const ws = workspace({
+      config: (j) => {
+        j.environments[0].settings.IdentityExperienceFrameworkAppId = '';
+        j.environments[0].settings.ProxyIdentityExperienceFrameworkAppId = '  ';
+      },
+    });
+    earlierOutput(ws);
+    const r = await cli(['build', '--no-xsd'], ws);
+    expect(r.code).toBe(1);
+    const proxy = 'ProxyIdentityExperienceFrameworkAppId';
+    const ief = 'IdentityExperienceFrameworkAppId';
+    expect(r.stdout).toContain(
+      [
+        'Development (contosodev.onmicrosoft.com)',
+        ext,
+        ...rows([
+          [pos(ext, `{Settings:${proxy}}`), `Environment 'Development' has no value for setting '${proxy}' to replace '{Settings:${proxy}}' (it is empty).  ENV-004`],
+          [pos(ext, `{Settings:${ief}}`), `Environment 'Development' has no value for setting '${ief}' to replace '{Settings:${ief}}' (it is empty).  ENV-004`],
+          [pos(ext, `${proxy}" />`), `Environment 'Development' has no value for setting '${proxy}' to replace the starter-pack placeholder '${proxy}' (it is empty).  ENV-004`],
+          [pos(ext, `${ief}" />`, 2), `Environment 'Development' has no value for setting '${ief}' to replace the starter-pack placeholder '${ief}' (it is empty).  ENV-004`],
+        ]),
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).not.toContain('ENV-001');
+    expect(r.stdout).toContain('✖ Development: 4 errors; dist/Development/ not written.');
+    expect(r.stdout).toContain('  Production: no errors; not written because another environment failed.');
+    untouched(ws);
+
+    // From appsettings.json alike; a setting that is only empty does not suggest itself.
+    const app = workspace({
+      appsettings: (j) => {
+        j.Environments[1].PolicySettings.AppInsightsKey = '';
+      },
+    });
+    const r2 = await cli(['build', '--no-xsd', '--env', 'Production'], app);
+    expect(r2.code).toBe(1);
+    expect(r2.stdout).toContain(`  ${pos('B2C_1A_signup_signin.xml', '{Settings:AppInsightsKey}')}  error    Environment 'Production' has no value for setting 'AppInsightsKey' to replace '{Settings:AppInsightsKey}' (it is empty).  ENV-004\n`);
+  });
+
+  it('config "rules" names the environment rules like any other (by id or name), in build and in lint', async () => {
+    const ws = workspace({
+      config: (j) => {
+        j.environments[1].settings.DeploymentMode = 'Development';
+        j.rules = { 'production-settings': 'warning' };
+      },
+    });
+    const r = await cli(['build', '--no-xsd'], ws);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`  ${pos('B2C_1A_signup_signin.xml', 'DeploymentMode=')}  warning  DeploymentMode="Development" in environment 'Production', which is marked production: use Production (or leave it out).  ENV-002\n`);
+    expect(r.stdout).toContain('✔ Production: 3 policies → dist/Production/ (tenant contoso.onmicrosoft.com, 1 warning;');
+
+    // ENV-004 off: the leftover token is still an error, reported by ENV-001 instead.
+    const off = workspace({
+      config: (j) => {
+        delete j.settings.AppInsightsKey;
+        j.rules = { 'ENV-004': 'off' };
+      },
+    });
+    const r2 = await cli(['build', '--no-xsd', '--env', 'Production'], off);
+    expect(r2.code).toBe(1);
+    expect(r2.stdout).toContain(`  ${pos('B2C_1A_signup_signin.xml', '{Settings:AppInsightsKey}')}  error    Placeholder '{Settings:AppInsightsKey}' (VS Code B2C extension setting) must be replaced before upload.  ENV-001\n`);
+    expect(r2.stdout).not.toContain('ENV-004');
+
+    // Plain lint accepts the same config; it has no environment, so the rules report nothing.
+    const { result } = await lint({ paths: [ws], cwd: ws, xsd: false, ready: true, version: 'test' });
+    expect(result.diagnostics.filter((d) => /^ENV-00[234]$/.test(d.ruleId))).toEqual([]);
+    expect(result.rules.map((x) => x.id)).toEqual(expect.arrayContaining(['ENV-002', 'ENV-003', 'ENV-004']));
+  });
+
   it('an output folder that would replace the sources or the config is exit 2', async () => {
     const ws = tempDir();
     mkdirSync(path.join(ws, 'Production'));
@@ -401,6 +474,18 @@ describe('b2c-totp build: failures write nothing', () => {
       },
     });
     expect((await cli(['build'], dots)).stderr).toBe("b2c-totp: appsettings.json: environment name '..' cannot be a folder name under dist/.\n");
+
+    // In b2c-totp.config.json the schema itself refuses it, at file:line:column.
+    const configDots = workspace({
+      config: (j) => {
+        j.environments[1].name = '..';
+      },
+    });
+    expect(await cli(['build'], configDots)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'b2c-totp: b2c-totp.config.json:19:7: environments.1.name: a letter or digit first, then letters, digits, ".", "_" and "-" only.\n',
+    });
   });
 
   it('no config with environments is exit 2', async () => {
@@ -513,6 +598,18 @@ describe('b2c-totp build: substitution', () => {
     expect(applyEdits(text, substitutions(text, withIds, 'x.xml'))).toBe('P I identityexperienceframeworkappid F I');
   });
 
+  it('an empty or whitespace-only value counts as not set: the token stays for ENV-004, another spelling with a value is used', () => {
+    const blank: Environment = { ...env, settings: { Empty: '', Blank: ' \t', IdentityExperienceFrameworkAppId: '', Twice: '', TWICE: 'two' } };
+    const text = '{Settings:Empty} {Settings:Blank} IdentityExperienceFrameworkAppId {Settings:Twice} {Settings:twice}';
+    expect(applyEdits(text, substitutions(text, blank, 'x.xml'))).toBe('{Settings:Empty} {Settings:Blank} IdentityExperienceFrameworkAppId two two');
+    expect(lookup(blank.settings, 'Empty')).toBeUndefined();
+    expect(lookup(blank.settings, 'Twice')).toBe('two');
+    expect(emptySetting(blank.settings, 'empty')).toBe('Empty');
+    expect(emptySetting(blank.settings, 'Blank')).toBe('Blank');
+    expect(emptySetting(blank.settings, 'Missing')).toBeUndefined();
+    expect(emptySetting(blank.settings, 'TWICE')).toBeUndefined();
+  });
+
   it('maps offsets in the output back to the source', () => {
     const src = 'ab{Settings:Money}cd';
     const edits = substitutions(src, env, 'x.xml');
@@ -528,12 +625,18 @@ describe('b2c-totp build: substitution', () => {
     expect(mapBack(insert, 6)).toBe(4);
   });
 
-  it('the build-only rules (ENV-002, ENV-003, ENV-004) do not collide with lint rules', () => {
-    for (const m of BUILD_RULE_METAS) {
-      expect(findRule(m.id), m.id).toBeUndefined();
-      expect(findRule(m.name), m.name).toBeUndefined();
+  it('the environment rules (ENV-002, ENV-003, ENV-004) are ordinary rules in RULES, found by id and by name', () => {
+    for (const [id, name] of [
+      ['ENV-002', 'production-settings'],
+      ['ENV-003', 'environment-tenant'],
+      ['ENV-004', 'unknown-setting'],
+    ] as const) {
+      const rule = findRule(id);
+      expect(rule, id).toBeDefined();
+      expect(RULES).toContain(rule);
+      expect(findRule(name)).toBe(rule);
+      expect(rule!.meta.category).toBe('environment');
     }
-    expect(RULES.length).toBeGreaterThan(0);
   });
 });
 

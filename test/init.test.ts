@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema, docComments, SCHEMA_FILE } from '../scripts/gen-config-schema.js';
 import { run } from '../src/cli.js';
 import { configSchema, loadConfig } from '../src/config/config.js';
+import { lint } from '../src/lint.js';
 import { keyHowTo } from '../src/init/next-steps.js';
 import { FLAVOURS as MANIFEST, STARTERPACK_COMMIT, STARTERPACK_URL_ENV, XSD_FILE, XSD_SHA256, fileUrl, resolveFlavour } from '../src/init/starterpack-manifest.js';
 import { GENERATED_MARKER } from '../src/totp/inject.js';
@@ -179,6 +180,7 @@ describeShared('b2c-totp init: download', () => {
       environments: [
         { name: 'Development', tenant: 'contoso.onmicrosoft.com', settings: { IdentityExperienceFrameworkAppId: '', ProxyIdentityExperienceFrameworkAppId: '', FacebookAppId: '' } },
       ],
+      ignore: ['dist/'],
     });
     expect(server.requests.sort()).toEqual([...Object.keys(MANIFEST.SocialAndLocalAccounts!).map((f) => `/SocialAndLocalAccounts/${f}`), `/${XSD_FILE}`].sort());
   });
@@ -269,6 +271,50 @@ describeShared('b2c-totp init --from', () => {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.ruleId} ${d.message}`);
     expect(errors).toEqual([]);
     expect(lint.code).toBe(0);
+  });
+
+  it('build fails until the app ids init left empty are filled in; then lint of the config folder does not read dist/ back in', async () => {
+    const cwd = tempDir();
+    expect((await cli(['init', 'policies', '--from', STARTER, '--tenant', 'contoso'], cwd)).code).toBe(0);
+    const configFile = path.join(cwd, 'b2c-totp.config.json');
+    const written = JSON.parse(readFileSync(configFile, 'utf8')) as { ignore: string[]; environments: Array<{ settings: Record<string, string> }> };
+    expect(written.ignore).toEqual(['dist/']);
+    expect(written.environments[0]!.settings).toEqual({ IdentityExperienceFrameworkAppId: '', ProxyIdentityExperienceFrameworkAppId: '' });
+
+    // As init wrote it: the empty values are not set, and nothing is written.
+    const empty = await cli(['build'], cwd);
+    expect(empty.code).toBe(1);
+    for (const s of ['IdentityExperienceFrameworkAppId', 'ProxyIdentityExperienceFrameworkAppId']) {
+      expect(empty.stdout).toContain(`Environment 'Development' has no value for setting '${s}' to replace the starter-pack placeholder '${s}' (it is empty).  ENV-004`);
+    }
+    expect(empty.stdout).not.toContain('ENV-001');
+    expect(existsSync(path.join(cwd, 'dist'))).toBe(false);
+
+    written.environments[0]!.settings = { IdentityExperienceFrameworkAppId: '0b7f3a1e-9c2d-4e5f-8a6b-7c8d9e0f1a21', ProxyIdentityExperienceFrameworkAppId: '0b7f3a1e-9c2d-4e5f-8a6b-7c8d9e0f1a22' };
+    writeFileSync(configFile, JSON.stringify(written, null, 2));
+    const built = await cli(['build'], cwd);
+    expect(built.code, built.stdout).toBe(0);
+    expect(existsSync(path.join(cwd, 'dist', 'Development', 'upload-order.json'))).toBe(true);
+
+    const lintErrors = async () => {
+      const { result } = await lint({ paths: ['.'], cwd, version: 'test' });
+      return { files: result.files, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.ruleId} ${d.message}`) };
+    };
+    expect((await cli(['lint', '.'], cwd)).code).toBe(0);
+    const clean = await lintErrors();
+    expect(clean.errors).toEqual([]);
+    expect(clean.files.some((f) => f.startsWith('dist/'))).toBe(false);
+    // Named on the command line, the build output is read all the same: the ignore is for folder scans.
+    const { result: output } = await lint({ paths: ['dist/Development'], cwd, ready: true, version: 'test' });
+    expect(output.files.length).toBeGreaterThan(0);
+    expect(output.files.every((f) => f.startsWith('dist/Development/'))).toBe(true);
+    expect(output.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+
+    // Without the ignore, the build output is read too: every PolicyId twice.
+    writeFileSync(configFile, JSON.stringify({ ...written, ignore: undefined }, null, 2));
+    const dirty = await lintErrors();
+    expect(dirty.files.some((f) => f.startsWith('dist/Development/'))).toBe(true);
+    expect(dirty.errors.some((e) => e.includes(' POL-005 '))).toBe(true);
   });
 
   it('prints the next steps: policy keys and how to create them, the IEF apps for the config, and the upload order', async () => {
@@ -403,6 +449,7 @@ describeShared('b2c-totp init: a folder that already holds a policy set', () => 
       mine.environments[0],
       { name: 'Production', tenant: 'contoso.onmicrosoft.com', production: true, settings: { IdentityExperienceFrameworkAppId: '', ProxyIdentityExperienceFrameworkAppId: '', FacebookAppId: '' } },
     ]);
+    expect(config.ignore).toEqual(['dist/']);
   });
 
   it('a second run (with --force for the config) changes no policy file: TOTP is already there', async () => {
@@ -473,6 +520,7 @@ describeShared('b2c-totp init: new folders and options', () => {
     [['init', 'p', '--tenant', 'not a tenant!'], /^b2c-totp: --tenant not a tenant!: not a tenant name/],
     [['init', 'p', '--tenant', 'yourtenant.onmicrosoft.com'], /starter pack's placeholder/],
     [['init', 'p', '--tenant', 'contoso', '--env', 'Dev/Test'], /^b2c-totp: --env Dev\/Test: environment names use/],
+    [['init', 'p', '--tenant', 'contoso', '--env', 'Dev,..'], /^b2c-totp: --env \.\.: environment names use letters, digits, "\.", "_" and "-" only, and start with a letter or digit\./],
     [['init', 'p', '--tenant', 'contoso', '--env', 'Dev,dev'], /^b2c-totp: --env dev: named twice/],
   ])('usage error (exit 2): %j', async (args, message) => {
     const cwd = tempDir();
@@ -547,6 +595,9 @@ describe('config JSON Schema (schema/b2c-totp.config.schema.json)', () => {
     ['a bad tenant', { environments: [{ name: 'Dev', tenant: 'contoso onmicrosoft' }] }, 'pattern'],
     ['an environment without a tenant', { environments: [{ name: 'Dev' }] }, 'required'],
     ['a bad environment name', { environments: [{ name: 'Dev/1', tenant: 'contoso.onmicrosoft.com' }] }, 'pattern'],
+    ['"." as environment name (dist/.)', { environments: [{ name: '.', tenant: 'contoso.onmicrosoft.com' }] }, 'pattern'],
+    ['".." as environment name (dist/..)', { environments: [{ name: '..', tenant: 'contoso.onmicrosoft.com' }] }, 'pattern'],
+    ['an environment name not starting with a letter or digit', { environments: [{ name: '_dev', tenant: 'contoso.onmicrosoft.com' }] }, 'pattern'],
     ['a bad severity', { rules: { 'REF-001': 'fatal' } }, 'enum'],
     ['a non-string setting', { settings: { A: 1 } }, 'type'],
     ['an empty issuer', { issuer: '' }, 'minLength'],

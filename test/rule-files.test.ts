@@ -34,6 +34,7 @@ const CATEGORIES: Record<RuleCategory, true> = {
   azuremfa: true,
   totp: true,
   placeholder: true,
+  environment: true,
 };
 const SEVERITIES: Record<Severity, true> = { error: true, warning: true, info: true };
 

@@ -1,4 +1,5 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { findPlaceholders } from '../src/rules/placeholder/patterns.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
 import { describeShared } from './helpers/shared.js';
 
@@ -73,5 +74,53 @@ describeShared('ENV-001 placeholders on SocialAndLocalAccounts', () => {
       '  <!-- set TenantId to {Settings:Tenant}, not yourtenant.onmicrosoft.com -->\n  <!--\n    client_id: ProxyIdentityExperienceFrameworkAppId\n    #{Tenant}# [CHANGE-THIS]\n  -->\n  <RelyingParty>\n',
     );
     expect(lintFiles(files, 'ENV-001').filter((d) => d.file === SUSI && d.line >= 16 && d.line <= 20)).toEqual([]);
+  });
+});
+
+describe('findPlaceholders', () => {
+  const found = (text: string) => findPlaceholders(text).map((h) => [h.token, h.kind.id, h.start]);
+
+  it('reports a {Settings:...} token once, not also the app-id word inside it; a hit inside any other hit is dropped too', () => {
+    const text = '<a>{Settings:ProxyIdentityExperienceFrameworkAppId}</a><b>{Settings:IdentityExperienceFrameworkAppId}</b><c>IdentityExperienceFrameworkAppId</c><d x="#{Settings:Tenant}#"/>';
+    expect(found(text)).toEqual([
+      ['{Settings:ProxyIdentityExperienceFrameworkAppId}', 'settings', 3],
+      ['{Settings:IdentityExperienceFrameworkAppId}', 'settings', text.indexOf('<b>') + 3],
+      ['IdentityExperienceFrameworkAppId', 'ief', text.indexOf('<c>') + 3],
+      ['#{Settings:Tenant}#', 'hash', text.indexOf('#{')],
+    ]);
+    // The same words on their own are still placeholders.
+    expect(found('ProxyIdentityExperienceFrameworkAppId facebook_clientid')).toEqual([
+      ['ProxyIdentityExperienceFrameworkAppId', 'proxy-ief', 0],
+      ['facebook_clientid', 'facebook', 38],
+    ]);
+  });
+
+  it('matches {Settings:...} in any case, as the VS Code extension and build do, also in a file without "{Settings:"', () => {
+    expect(found('<a>{settings:Tenant}</a><b>{SETTINGS:x}</b><c>{SeTtInGs:IdentityExperienceFrameworkAppId}</c>')).toEqual([
+      ['{settings:Tenant}', 'settings', 3],
+      ['{SETTINGS:x}', 'settings', 27],
+      ['{SeTtInGs:IdentityExperienceFrameworkAppId}', 'settings', 46],
+    ]);
+    // Claim resolvers that look alike are still never matched.
+    expect(found('{Context:CorrelationId} {Setting:x} {Settings x}')).toEqual([]);
+  });
+});
+
+describe('ENV-001 on a small set', () => {
+  const policy = (body: string) => `<?xml version="1.0" encoding="utf-8"?>
+<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="{settings:Tenant}" PolicyId="B2C_1A_X" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_X">
+  <ClaimsProviders><ClaimsProvider><DisplayName>x</DisplayName><TechnicalProfiles><TechnicalProfile Id="t"><Metadata>
+${body}
+  </Metadata></TechnicalProfile></TechnicalProfiles></ClaimsProvider></ClaimsProviders>
+</TrustFrameworkPolicy>
+`;
+
+  it('one finding per token: {Settings:<app id>} is not reported twice, and a lower-case {settings:...} is found', () => {
+    const text = policy('<Item Key="client_id">{Settings:ProxyIdentityExperienceFrameworkAppId}</Item>');
+    const d = lintFiles({ 'X.xml': text }, 'ENV-001', { ready: true });
+    expectFindings(d, 'ENV-001', [
+      { file: 'X.xml', line: 2, column: text.split('\n')[1]!.indexOf('{settings:') + 1, severity: 'error', message: "Placeholder '{settings:Tenant}' (VS Code B2C extension setting)" },
+      { file: 'X.xml', line: 4, column: 23, severity: 'error', message: "Placeholder '{Settings:ProxyIdentityExperienceFrameworkAppId}' (VS Code B2C extension setting)" },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { Policy } from '../policy/policy.js';
 import { type BrokenFile, PolicySet } from '../policy/set.js';
 import { type Diagnostic, type LintResult, type SeveritySetting, compareDiagnostics, summarize } from '../report/diagnostic.js';
 import { runRules } from '../rules/engine.js';
+import unknownSettingRule from '../rules/environment/unknown-setting.js';
 import { findRule, RULES } from '../rules/index.js';
 import placeholderRule from '../rules/placeholder/placeholder.js';
 import { replaceFolder } from '../util/write-set.js';
@@ -20,7 +21,6 @@ import { LineIndex } from '../xml/lines.js';
 import { decodeUtf8 } from '../xml/read.js';
 import { findXsd, loadXsdValidator, type XsdValidator } from '../xsd/validate.js';
 import { describeRule } from '../lint.js';
-import { environmentRules, UNKNOWN_SETTING } from './checks.js';
 import { type BuildSetup, display, type Environment, loadBuildSetup, selectEnvironments } from './environments.js';
 import { uploadOrder, type UploadEntry } from './order.js';
 import { mapBack, prefixEdits, substitutions } from './substitute.js';
@@ -160,13 +160,12 @@ function buildEnvironment(
     else broken.push(p);
   }
   const set = new PolicySet(policies, broken, deployed);
-  const rules = [...RULES, ...environmentRules(env)];
-  let diagnostics = runRules(rules, set, { ready: true, xsd }, { rules: buildSeverities(config.rules) });
-  // ENV-004 says more about a {Settings:...} token than ENV-001 does (which may also see an app-id
-  // word inside it): keep one finding per token.
-  const tokens = diagnostics.filter((d) => d.ruleId === UNKNOWN_SETTING.id);
-  const inToken = (d: Diagnostic) => tokens.some((t) => t.file === d.file && t.line === d.line && d.column >= t.column && d.column < t.endColumn);
-  diagnostics = diagnostics.filter((d) => !(d.ruleId === placeholderRule.meta.id && inToken(d)));
+  let diagnostics = runRules(RULES, set, { ready: true, xsd, environment: env }, { rules: buildSeverities(config.rules) });
+  // ENV-001 and ENV-004 both report a {Settings:...} token or starter-pack word the environment has
+  // no value for, at the same place; ENV-004 names the setting, so its finding is the one kept.
+  const at = (d: Diagnostic) => `${d.file}\0${d.line}\0${d.column}`;
+  const unknown = new Set(diagnostics.filter((d) => d.ruleId === unknownSettingRule.meta.id).map(at));
+  diagnostics = diagnostics.filter((d) => !(d.ruleId === placeholderRule.meta.id && unknown.has(at(d))));
   diagnostics = diagnostics.map((d) => toSource(d, byDisplay.get(d.file))).sort(compareDiagnostics);
 
   // 4. The files as they will be written, and the upload order.
@@ -184,7 +183,7 @@ function buildEnvironment(
   const result: LintResult = {
     diagnostics,
     files: [...set.policies.map((p) => p.path), ...set.broken.map((b) => b.path)].sort(),
-    rules: rules.map(describeRule),
+    rules: RULES.map(describeRule),
     summary: summarize(diagnostics),
     toolVersion: version,
   };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { CONFIG_FILE, type Config, ConfigError, loadConfig } from '../config/config.js';
 import { UsageError } from '../policy/load.js';
+import type { TargetEnvironment } from '../policy/settings.js';
 import { jsonPathOffset } from '../util/json-position.js';
 import { didYouMean } from '../util/suggest.js';
 import { LineIndex } from '../xml/lines.js';
@@ -14,15 +15,9 @@ import { LineIndex } from '../xml/lines.js';
 export const APPSETTINGS_FILE = 'appsettings.json';
 
 /** One deployment target, whichever file it came from. */
-export interface Environment {
-  name: string;
-  /** e.g. contoso.onmicrosoft.com: replaces {Settings:Tenant} and yourtenant.onmicrosoft.com. */
-  tenant: string;
-  production: boolean;
+export interface Environment extends TargetEnvironment {
   /** Inserted after `B2C_1A_` in the set's PolicyIds; '' for none. */
   policyIdPrefix: string;
-  /** {Settings:<key>} values (top-level settings merged under the environment's own). */
-  settings: Record<string, string>;
 }
 
 export interface BuildSetup {

@@ -3,9 +3,9 @@
  * so bytes, BOM, line endings and formatting outside the replaced tokens are kept exactly.
  */
 import type { Policy } from '../policy/policy.js';
+import { lookup, settingValue, STARTER_PACK_SETTINGS, type TargetEnvironment } from '../policy/settings.js';
 import { attributeSpans, textSpan } from '../xml/element.js';
 import type { Edit } from '../xml/edit.js';
-import type { Environment } from './environments.js';
 
 /**
  * `{Settings:<key>}` (the `Settings` prefix and the key are matched case-insensitively, as the VS Code
@@ -14,45 +14,16 @@ import type { Environment } from './environments.js';
  */
 const TOKEN = /\{Settings:([^{}\s"<>]*)\}|\byourtenant(\.onmicrosoft\.com)?\b|\b(ProxyIdentityExperienceFrameworkAppId|IdentityExperienceFrameworkAppId|facebook_clientid)\b/gi;
 
-/** Starter-pack words (exact case, as the placeholder rule matches them) and the settings that replace them. */
-export const STARTER_PACK_SETTINGS: Readonly<Record<string, readonly string[]>> = {
-  ProxyIdentityExperienceFrameworkAppId: ['ProxyIdentityExperienceFrameworkAppId'],
-  IdentityExperienceFrameworkAppId: ['IdentityExperienceFrameworkAppId'],
-  // The VS Code extension's default appsettings.json calls it FacebookAppId.
-  facebook_clientid: ['facebook_clientid', 'FacebookAppId'],
-};
-
 export interface Substitution extends Edit {
   /** The token replaced, e.g. `{Settings:Tenant}` or `yourtenant.onmicrosoft.com`. */
   token: string;
 }
 
-/** The value of `{Settings:<key>}` in this environment for this file, or undefined. */
-export function settingValue(env: Environment, key: string, fileName: string): string | undefined {
-  switch (key.toLowerCase()) {
-    case 'tenant':
-      return env.tenant;
-    case 'filename':
-      return stripExtension(fileName);
-    case 'policyfilename':
-      // As the VS Code extension: the file name without extension and without any `B2C_1A_`.
-      return stripExtension(fileName).split('B2C_1A_').join('');
-    case 'environment':
-      return env.name;
-  }
-  return lookup(env.settings, key);
-}
-
-/** Exact key first; otherwise the one key equal ignoring case (ambiguous → none). */
-export function lookup(settings: Record<string, string>, key: string): string | undefined {
-  if (Object.hasOwn(settings, key)) return settings[key];
-  const lower = key.toLowerCase();
-  const matches = Object.keys(settings).filter((k) => k.toLowerCase() === lower);
-  return matches.length === 1 ? settings[matches[0]!] : undefined;
-}
-
-/** Every known token in `text` and its replacement for `env`. Unknown tokens are left for the lint to report. */
-export function substitutions(text: string, env: Environment, fileName: string): Substitution[] {
+/**
+ * Every known token in `text` and its replacement for `env`. Unknown tokens, and settings with an
+ * empty value, are left for the lint to report (ENV-004).
+ */
+export function substitutions(text: string, env: TargetEnvironment, fileName: string): Substitution[] {
   const edits: Substitution[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
@@ -128,8 +99,4 @@ export function mapBack(edits: readonly Edit[], offset: number, side: 'start' | 
     delta += e.text.length - (e.end - e.start);
   }
   return offset - delta;
-}
-
-function stripExtension(fileName: string): string {
-  return fileName.replace(/\.[^/.]+$/, '');
 }

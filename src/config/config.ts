@@ -13,7 +13,8 @@ const settings = z.record(z.string(), z.string());
 
 /** One deployment target: `build --env <name>` writes dist/<name>/ for it. */
 export const environmentSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')),
+  /** `build --env <name>` picks it, and its output goes to dist/<name>: a letter or digit first, then letters, digits, ".", "_" and "-". */
+  name: z.string().check(z.minLength(1), z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a letter or digit first, then letters, digits, ".", "_" and "-" only')),
   /** The B2C tenant, e.g. contoso.onmicrosoft.com. Replaces {Settings:Tenant} and yourtenant.onmicrosoft.com. */
   tenant: z.string().check(z.regex(/^[A-Za-z0-9.]{3,63}$/, 'a tenant name such as contoso.onmicrosoft.com')),
   /** Production environments fail the build on DeploymentMode="Development" or DeveloperMode="true". */
@@ -36,7 +37,7 @@ export const configSchema = z.strictObject({
   environments: z.optional(z.array(environmentSchema)),
   /** Severity per rule id (REF-001) or name (unknown-claim-type). */
   rules: z.optional(z.record(z.string(), severity)),
-  /** Glob patterns, relative to the config file's folder, of files and folders lint skips. */
+  /** Glob patterns, relative to the config file's folder, of files and folders that lint and build skip when they scan a folder (a path named on the command line is read). */
   ignore: z.optional(z.array(z.string())),
   /** PolicyIds already uploaded to the tenant, which a BasePolicy may name without the file being here. */
   deployedPolicies: z.optional(z.array(z.string())),

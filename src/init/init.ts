@@ -5,11 +5,18 @@ import { collectFiles, loadPolicySet, policyFromBytes, toDisplayPath, UsageError
 import { Policy } from '../policy/policy.js';
 import { type BrokenFile, PolicySet } from '../policy/set.js';
 import { type InjectPlan, planInjection } from '../totp/inject.js';
+import { globMatcher } from '../util/glob.js';
 import { type PlannedWrite, writeFilesTransaction } from '../util/write-set.js';
 import { findXsd } from '../xsd/validate.js';
 import { type PortalTodo, portalTodo, settingsReferenced } from './next-steps.js';
 import { InitError, type StarterPack, downloadStarterPack, readStarterPackFrom } from './source.js';
 import { DEFAULT_FLAVOUR, FLAVOURS, STARTERPACK_BASE_URL, STARTERPACK_URL_ENV, XSD_FILE, resolveFlavour } from './starterpack-manifest.js';
+
+/**
+ * `build` writes dist/<env>/ beside the config; lint of the config's folder must not read it back in
+ * (every PolicyId twice). A pattern with a `/` is relative to the config's folder (src/util/glob.ts).
+ */
+export const BUILD_OUTPUT_IGNORE = 'dist/';
 
 /** Where the config's `$schema` points: the schema shipped in the package, found through node_modules. */
 export const SCHEMA_IN_PACKAGE = 'node_modules/b2c-totp/schema/b2c-totp.config.schema.json';
@@ -212,7 +219,7 @@ function parseEnvironments(list: string[] | undefined): string[] {
   if (names.length === 0) return ['Development'];
   const seen = new Set<string>();
   for (const n of names) {
-    if (!environmentSchema.shape.name.safeParse(n).success) throw new UsageError(`--env ${n}: environment names use letters, digits, ".", "_" and "-" only.`);
+    if (!environmentSchema.shape.name.safeParse(n).success) throw new UsageError(`--env ${n}: environment names use letters, digits, ".", "_" and "-" only, and start with a letter or digit.`);
     if (seen.has(n.toLowerCase())) throw new UsageError(`--env ${n}: named twice.`);
     seen.add(n.toLowerCase());
   }
@@ -302,6 +309,7 @@ function buildConfig(o: { cwd: string; target: string; xsd: string | undefined; 
     ...(/^prod/i.test(name) ? { production: true } : {}),
     ...(o.settings.length ? { settings: Object.fromEntries(o.settings.map((s) => [s, ''])) } : {}),
   }));
+  config.ignore = [BUILD_OUTPUT_IGNORE];
   const checked = configSchema.safeParse(config);
   if (!checked.success) throw new Error(`internal: the config init writes does not pass its own schema: ${checked.error.issues[0]?.message}`);
   return config;
@@ -329,6 +337,8 @@ function mergeConfig(existing: string | undefined, ours: Config): { text: string
   const merged: Config = { ...prev, $schema: prev.$schema ?? ours.$schema, tenant: ours.tenant, issuer: ours.issuer, environments: envs };
   if (ours.policies) merged.policies = ours.policies;
   if (ours.xsd) merged.xsd = ours.xsd;
+  // Added to the user's own patterns unless one of them already covers the build output.
+  if (!globMatcher(prev.ignore ?? [])('dist/env/policy.xml')) merged.ignore = [...(prev.ignore ?? []), BUILD_OUTPUT_IGNORE];
   return { text: text(merged) };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LineIndex } from '../xml/lines.js';
 import { decodeUtf8, parseXmlText } from '../xml/read.js';
-import { globMatcher } from '../util/glob.js';
+import { globMatcher, globToRegExp } from '../util/glob.js';
 import { Policy } from './policy.js';
 import { type BrokenFile, PolicySet } from './set.js';
 
@@ -17,19 +17,24 @@ export interface InputFile {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-/** Expands the user's paths into XML files: named files as given, folders scanned for `*.xml`. */
+/**
+ * Expands the user's paths into XML files: named files as given, folders scanned for `*.xml`.
+ * `ignore` applies to what is found, not to a path named here: `lint dist/Production` reads the
+ * build output even though init's config ignores dist/ (patterns that do not cover it still apply below it).
+ */
 export function collectFiles(inputs: string[], cwd: string, ignore: string[] = []): InputFile[] {
-  const isIgnored = globMatcher(ignore);
   const out: InputFile[] = [];
   const seen = new Set<string>();
   const rel = (abs: string) => toDisplayPath(abs, cwd);
-  const add = (absPath: string, scanned: boolean) => {
-    if (seen.has(absPath) || isIgnored(rel(absPath))) return;
-    seen.add(absPath);
-    out.push({ absPath, scanned });
-  };
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
+    const named = rel(abs);
+    const isIgnored = globMatcher(ignore.filter((g) => !globToRegExp(g).test(named)));
+    const add = (absPath: string, scanned: boolean) => {
+      if (seen.has(absPath) || isIgnored(rel(absPath))) return;
+      seen.add(absPath);
+      out.push({ absPath, scanned });
+    };
     let st;
     try {
       st = statSync(abs);

@@ -37,6 +37,9 @@ import publicPolicyUri from './chain/public-policy-uri.js';
 import schemaVersion from './chain/schema-version.js';
 import tenantId from './chain/tenant-id.js';
 import duplicateKey from './duplicate/duplicate-key.js';
+import environmentTenant from './environment/environment-tenant.js';
+import productionSettings from './environment/production-settings.js';
+import unknownSetting from './environment/unknown-setting.js';
 import multipleExchanges from './journey/multiple-exchanges.js';
 import sendClaims from './journey/send-claims.js';
 import stepOrder from './journey/step-order.js';
@@ -66,6 +69,9 @@ import skippedFile from './xml/skipped-file.js';
 export const RULES: readonly Rule[] = [
   duplicateKey,
   placeholder,
+  productionSettings,
+  environmentTenant,
+  unknownSetting,
   multipleExchanges,
   sendClaims,
   stepOrder,

@@ -2,10 +2,11 @@ import type { XmlElement } from '@rgrove/parse-xml';
 import type { Severity } from '../report/diagnostic.js';
 import type { Policy } from '../policy/policy.js';
 import type { BrokenFile, PolicySet } from '../policy/set.js';
+import type { TargetEnvironment } from '../policy/settings.js';
 import type { Span } from '../xml/element.js';
 import type { XsdValidator } from '../xsd/validate.js';
 
-export type RuleCategory = 'xml' | 'chain' | 'reference' | 'duplicate' | 'journey' | 'structure' | 'azuremfa' | 'totp' | 'placeholder';
+export type RuleCategory = 'xml' | 'chain' | 'reference' | 'duplicate' | 'journey' | 'structure' | 'azuremfa' | 'totp' | 'placeholder' | 'environment';
 
 export interface RuleMeta {
   /** Stable code used in config, disable comments and SARIF, e.g. `REF-001`. */
@@ -43,6 +44,11 @@ export interface LintOptions {
   ready: boolean;
   /** Compiled schema when XSD validation is on (--xsd, config, or an XSD found beside the files). */
   xsd?: XsdValidator | undefined;
+  /**
+   * The environment being built (`b2c-totp build`): the environment rules check the output against
+   * it. Undefined for plain lint, where those rules do nothing.
+   */
+  environment?: TargetEnvironment | undefined;
 }
 
 export interface RuleContext {

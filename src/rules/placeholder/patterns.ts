@@ -7,12 +7,16 @@ export interface PlaceholderKind {
   id: string;
   re: RegExp;
   what: string;
-  /** A substring every match contains, for a native search before the regex (undefined: case-insensitive kind). */
+  /**
+   * A substring every match contains, in this exact case, for a native search before the regex.
+   * Undefined for the case-insensitive kinds, whose regex runs on every file.
+   */
   literal?: string;
 }
 
 export const PLACEHOLDERS: readonly PlaceholderKind[] = [
-  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/g, what: 'VS Code B2C extension setting', literal: '{Settings:' },
+  // Any case ({settings:x} too), as the VS Code extension and build match it.
+  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/gi, what: 'VS Code B2C extension setting' },
   { id: 'yourtenant', re: /\byourtenant(?:\.onmicrosoft\.com)?\b/gi, what: 'starter-pack tenant placeholder' },
   { id: 'proxy-ief', re: /\bProxyIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack ProxyIdentityExperienceFramework app id placeholder', literal: 'ProxyIdentityExperienceFrameworkAppId' },
   { id: 'ief', re: /(?<!Proxy)\bIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack IdentityExperienceFramework app id placeholder', literal: 'IdentityExperienceFrameworkAppId' },
@@ -37,7 +41,11 @@ export interface PlaceholderHit {
   kind: PlaceholderKind;
 }
 
-/** Every placeholder outside comments, in text order. Files are large and hits are few. */
+/**
+ * Every placeholder outside comments, in text order. A hit inside another one is part of it and not
+ * reported on its own: `{Settings:ProxyIdentityExperienceFrameworkAppId}` is one placeholder, not
+ * also the app-id word in it. Files are large and hits are few.
+ */
 export function findPlaceholders(text: string): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
   for (const kind of PLACEHOLDERS) {
@@ -47,7 +55,16 @@ export function findPlaceholders(text: string): PlaceholderHit[] {
       if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
     }
   }
-  return hits.sort((a, b) => a.start - b.start);
+  // Outer hits first at the same start (stable: on equal spans the first kind listed stays).
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: PlaceholderHit[] = [];
+  let end = -1;
+  for (const h of hits) {
+    if (h.end <= end) continue; // inside an earlier hit
+    out.push(h);
+    end = h.end;
+  }
+  return out;
 }
 
 function inComment(text: string, offset: number): boolean {
