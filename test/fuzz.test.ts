@@ -4,6 +4,7 @@ import { buildSet, type Files, readFlavour } from './helpers/policy-set.js';
 import { describeShared } from './helpers/shared.js';
 import { runRules } from '../src/rules/engine.js';
 import { RULES } from '../src/rules/index.js';
+import { planInjection } from '../src/totp/inject.js';
 
 /** CI runs a bounded number of cases; `npm run fuzz` sets B2C_TOTP_FUZZ_RUNS much higher. */
 const RUNS = Number(process.env.B2C_TOTP_FUZZ_RUNS ?? 60);
@@ -78,7 +79,7 @@ function apply(text: string, m: Mutation): string {
   }
 }
 
-describeShared('fuzz: mutated starter-pack policies never make lint throw or hang', () => {
+describeShared('fuzz: mutated starter-pack policies never make lint or inject throw or hang', () => {
   const base = readFlavour('SocialAndLocalAccounts');
   const names = Object.keys(base);
 
@@ -86,7 +87,11 @@ describeShared('fuzz: mutated starter-pack policies never make lint throw or han
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.array(mutation, { minLength: 1, maxLength: 4 }), (file, ms) => {
         const files: Files = { ...base, [file]: ms.reduce(apply, base[file]!) };
-        const diagnostics = runRules(RULES, buildSet(files), { ready: false });
+        const set = buildSet(files);
+        const diagnostics = runRules(RULES, set, { ready: false });
+        // inject on the same broken input: a plan or clear problems, never an exception.
+        const plan = planInjection(set, { mode: ms.length % 2 ? 'inline' : 'layer', issuer: 'Contoso' });
+        expect(plan.problems.length > 0 || plan.changes.length > 0 || plan.notes.length > 0).toBe(true);
         for (const d of diagnostics) {
           expect(d.line).toBeGreaterThanOrEqual(1);
           expect(d.column).toBeGreaterThanOrEqual(1);
@@ -95,6 +100,6 @@ describeShared('fuzz: mutated starter-pack policies never make lint throw or han
       }),
       { numRuns: RUNS },
     );
-    console.log(`fuzz: ${RUNS} mutated policy sets linted without an exception`);
+    console.log(`fuzz: ${RUNS} mutated policy sets linted and injected without an exception`);
   }, 10_000 + RUNS * 50);
 });
