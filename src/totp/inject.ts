@@ -514,7 +514,7 @@ function relyingPartyCopy(rp: Policy, layerId: string, journeyId: string): strin
   // The marker goes right after the XML declaration (or first, when there is none).
   const decl = /^\uFEFF?<\?xml[^>]*\?>/.exec(text);
   const markerAt = decl ? decl[0].length : text.startsWith('\uFEFF') ? 1 : 0;
-  edits.push({ start: markerAt, end: markerAt, text: `${decl ? style.eol : ''}<!-- ${GENERATED_MARKER} by inject: ${escapeComment(rp.path)} with TOTP. -->${decl ? '' : style.eol}` });
+  edits.push({ start: markerAt, end: markerAt, text: `${decl ? style.eol : ''}<!-- ${GENERATED_MARKER} by inject: ${escapeComment(path.basename(rp.absPath))} with TOTP. -->${decl ? '' : style.eol}` });
   return applyEdits(text, edits);
 }
 

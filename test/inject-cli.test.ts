@@ -1,0 +1,123 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../src/cli.js';
+
+const CONTOSO = fileURLToPath(new URL('./fixtures/contoso/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('./golden/contoso-layer/', import.meta.url));
+const temps: string[] = [];
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'b2c-totp-inject-'));
+  temps.push(dir);
+  cpSync(CONTOSO, path.join(dir, 'policies'), { recursive: true });
+  return dir;
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort()) out[f] = readFileSync(path.join(dir, f), 'utf8');
+  return out;
+}
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { cwd, env: { NO_COLOR: '1' }, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('b2c-totp inject (CLI)', () => {
+  it('prints the plan and a diff, and changes nothing', async () => {
+    const cwd = workspace();
+    const before = snapshot(path.join(cwd, 'policies'));
+    const r = await cli(['inject', 'policies', '--issuer', 'Contoso & Co'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 7)).toEqual([
+      "TOTP plan (layer mode, issuer 'Contoso & Co')",
+      '  protect policies/PasswordReset.xml (PasswordReset): TOTP before step 2 (ClaimsExchange: LocalAccountWritePasswordUsingObjectId), in journey PasswordReset_TOTP',
+      '  protect policies/SignIn.xml (SignIn): TOTP before step 3 (SendClaims), in journey SignIn_TOTP',
+      '  totpIdentifier from: email, signInName, objectId (first one the user has)',
+      '  userPrincipalName output added to: AAD-UserReadUsingObjectId, SelfAsserted-LocalAccountSignin-Email',
+      '  Upload order: B2C_1A_ContosoBase, B2C_1A_ContosoExtensions, B2C_1A_ContosoExtensions_TOTP, B2C_1A_ContosoPasswordReset_TOTP, B2C_1A_ContosoSignIn_TOTP.',
+      '',
+    ]);
+    expect(r.stdout).toContain('+++ b/policies/Extensions_TOTP.xml\n@@ -0,0 +1,');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('Nothing written. Apply with --write, or write the whole set elsewhere with --out <dir>.');
+    expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
+  });
+
+  it('--write applies it; a second run changes nothing', async () => {
+    const cwd = workspace();
+    const before = snapshot(path.join(cwd, 'policies'));
+    const r = await cli(['inject', 'policies', '--issuer', 'Contoso & Co', '--write'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('✔ wrote policies/Extensions_TOTP.xml (new), policies/PasswordReset_TOTP.xml (new), policies/SignIn_TOTP.xml (new)');
+    const after = snapshot(path.join(cwd, 'policies'));
+    for (const f of Object.keys(before)) expect(after[f]).toBe(before[f]);
+    for (const f of ['Extensions_TOTP.xml', 'PasswordReset_TOTP.xml', 'SignIn_TOTP.xml']) expect(after[f]).toBe(readFileSync(path.join(GOLDEN, f), 'utf8'));
+    const again = await cli(['inject', 'policies', '--issuer', 'Contoso & Co', '--write'], cwd);
+    expect(again).toEqual({ code: 0, stdout: 'TOTP is already present: nothing to change.\n', stderr: '' });
+    expect(snapshot(path.join(cwd, 'policies'))).toEqual(after);
+    // The result lints clean.
+    expect((await cli(['lint', 'policies'], cwd)).code).toBe(0);
+  });
+
+  it('--out writes the whole changed set elsewhere and leaves the input alone', async () => {
+    const cwd = workspace();
+    const before = snapshot(path.join(cwd, 'policies'));
+    const r = await cli(['inject', 'policies', '--issuer', 'Contoso & Co', '--inline', '--out', 'build'], cwd);
+    expect(r.code).toBe(0);
+    expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
+    const out = snapshot(path.join(cwd, 'build'));
+    expect(Object.keys(out)).toEqual(Object.keys(before));
+    expect(out['SignIn.xml']).toBe(before['SignIn.xml']!.replace('<DefaultUserJourney ReferenceId="SignIn" />', '<DefaultUserJourney ReferenceId="SignIn_TOTP" />'));
+    expect(out['Base.xml']).toBe(before['Base.xml']);
+    expect((await cli(['lint', 'build'], cwd)).code).toBe(0);
+  });
+
+  it('refuses --out inside the input, and conflicting options', async () => {
+    const cwd = workspace();
+    expect(await cli(['inject', 'policies', '--out', 'policies/out'], cwd)).toEqual({ code: 2, stdout: '', stderr: 'b2c-totp: --out policies/out is inside the input policies; choose a folder outside it.\n' });
+    expect((await cli(['inject', 'policies', '--inline', '--layer'], cwd)).stderr).toBe('b2c-totp: Choose one of --inline and --layer.\n');
+    expect((await cli(['inject', 'policies', '--page-version', '2.1.9'], cwd)).stderr).toBe('b2c-totp: --page-version 2.1.9 is too old for TOTP: use 2.1.14 or newer.\n');
+  });
+
+  it('a refusal exits 1 with one line per problem and writes nothing', async () => {
+    const cwd = workspace();
+    rmSync(path.join(cwd, 'policies', 'Base.xml'));
+    const before = snapshot(path.join(cwd, 'policies'));
+    const r = await cli(['inject', 'policies', '--write'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        'error policies/PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete in this set (missing-base); add the missing files.',
+        'error policies/SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete in this set (missing-base); add the missing files.',
+        '✖ inject stopped: 2 problems; no file was written.',
+        '',
+      ].join('\n'),
+    );
+    expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
+  });
+
+  it('--format json', async () => {
+    const cwd = workspace();
+    const r = await cli(['inject', 'policies', '--issuer', 'Contoso', '--format', 'json'], cwd);
+    const plan = JSON.parse(r.stdout);
+    expect(plan).toMatchObject({
+      version: 1,
+      mode: 'layer',
+      issuer: 'Contoso',
+      identifiers: ['email', 'signInName', 'objectId'],
+      userPrincipalNameAddedTo: ['AAD-UserReadUsingObjectId', 'SelfAsserted-LocalAccountSignin-Email'],
+      problems: [],
+    });
+    expect(plan.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(['new policies/Extensions_TOTP.xml', 'new policies/PasswordReset_TOTP.xml', 'new policies/SignIn_TOTP.xml']);
+  });
+});
