@@ -1,3 +1,4 @@
+import { usesAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_PROTOCOL, PROVIDER_CLASS } from '../../totp/catalogue.js';
 import { child } from '../../xml/element.js';
 import type { Rule } from '../types.js';
@@ -20,6 +21,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    if (!usesAzureMfa(set)) return;
     for (const p of set.policies) {
       for (const tp of p.technicalProfiles()) {
         const protocol = child(tp, 'Protocol');

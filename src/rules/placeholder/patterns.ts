@@ -41,6 +41,10 @@ export interface PlaceholderHit {
   kind: PlaceholderKind;
 }
 
+const WITHOUT_LITERAL = PLACEHOLDERS.filter((k) => k.literal === undefined);
+const WITH_LITERAL = PLACEHOLDERS.filter((k) => k.literal !== undefined);
+const CASE_INSENSITIVE = new RegExp(WITHOUT_LITERAL.map((k) => `(${k.re.source})`).join('|'), 'gi');
+
 /**
  * Every placeholder outside comments, in text order. A hit inside another one is part of it and not
  * reported on its own: `{Settings:ProxyIdentityExperienceFrameworkAppId}` is one placeholder, not
@@ -48,8 +52,14 @@ export interface PlaceholderHit {
  */
 export function findPlaceholders(text: string): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
-  for (const kind of PLACEHOLDERS) {
-    if (kind.literal !== undefined && !text.includes(kind.literal)) continue;
+  // The kinds without a literal (case-insensitive ones) share one pass; the group that matched names the kind.
+  CASE_INSENSITIVE.lastIndex = 0;
+  for (let m = CASE_INSENSITIVE.exec(text); m; m = CASE_INSENSITIVE.exec(text)) {
+    const kind = WITHOUT_LITERAL[m.slice(1).findIndex((g) => g !== undefined)]!;
+    if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
+  }
+  for (const kind of WITH_LITERAL) {
+    if (!text.includes(kind.literal!)) continue;
     kind.re.lastIndex = 0;
     for (let m = kind.re.exec(text); m; m = kind.re.exec(text)) {
       if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
