@@ -281,6 +281,17 @@ describe('b2c-totp build: failures write nothing', () => {
     expect(listDir(path.join(ws, 'dist'))).toEqual(ENVS);
   };
 
+  it('hostile input: a DOCTYPE with an entity bomb is one XML-002 error, nothing expanded, nothing written', async () => {
+    const bomb = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n';
+    const ws = workspace({ appsettings: true, edit: { 'TrustFrameworkExtensions.xml': (t) => t.replace(/^(\uFEFF?<\?xml[^>]*\?>\r?\n)/, `$1${bomb}`) } });
+    earlierOutput(ws);
+    const r = await cli(['build', '--no-xsd'], ws);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/TrustFrameworkExtensions\.xml\n {2}2:1 +error +DOCTYPE declarations are not allowed/);
+    expect(r.stdout).not.toContain('lollol');
+    untouched(ws);
+  });
+
   it('a leftover placeholder fails with file:line:column and leaves dist/<env> as it was', async () => {
     const ws = workspace({
       appsettings: (j) => {

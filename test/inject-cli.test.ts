@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,20 @@ describe('b2c-totp inject (CLI)', () => {
         '',
       ].join('\n'),
     );
+    expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
+  });
+
+  it('hostile input: a DOCTYPE (external entity) is refused with file:line:column, nothing read or written', async () => {
+    const cwd = workspace();
+    const rp = path.join(cwd, 'policies', 'SignIn.xml');
+    writeFileSync(rp, readFileSync(rp, 'utf8').replace('<?xml version="1.0" encoding="utf-8" ?>\n', '<?xml version="1.0" encoding="utf-8" ?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'));
+    const before = snapshot(path.join(cwd, 'policies'));
+    const r = await cli(['inject', 'policies', '--write'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'error policies/SignIn.xml:2:1: DOCTYPE declarations are not allowed in policy files (entities could expand or read files); remove it.',
+    );
+    expect(r.stdout).not.toContain('root:');
     expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
   });
 
