@@ -6,7 +6,7 @@ import { type Diagnostic, type LintResult, type RuleDescriptor, summarize } from
 import { runRules } from './rules/engine.js';
 import { RULES, findRule } from './rules/index.js';
 import type { Rule } from './rules/types.js';
-import { findXsd, loadXsdValidator, type XsdValidator } from './xsd/validate.js';
+import { openXsdForRun, type XsdValidator } from './xsd/validate.js';
 
 export interface LintRequest {
   paths: string[];
@@ -41,15 +41,14 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     throw new UsageError(`No TrustFrameworkPolicy files in ${req.paths.join(', ')} (found only other XML).`);
   }
 
-  const xsdPath = resolveXsdPath(req, config, configDir, files.map((f) => path.dirname(f.absPath)));
-  let xsd: XsdValidator | undefined;
-  if (xsdPath) {
-    try {
-      xsd = await loadXsdValidator(xsdPath);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  let opened: Awaited<ReturnType<typeof openXsdForRun>>;
+  try {
+    opened = await openXsdForRun({ explicit: req.xsd, cwd: req.cwd, configXsd: config.xsd, configDir, policyDirs: files.map((f) => path.dirname(f.absPath)) });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
+  const xsd: XsdValidator | undefined = opened?.validator;
+  const xsdPath = opened?.file;
   let diagnostics: Diagnostic[];
   try {
     diagnostics = runRules(RULES, set, { ready: req.ready ?? false, xsd }, { rules: config.rules });
@@ -64,13 +63,6 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     toolVersion: req.version,
   };
   return { result, set, config, xsdPath };
-}
-
-function resolveXsdPath(req: LintRequest, config: Config, configDir: string, dirs: string[]): string | undefined {
-  if (req.xsd === false) return undefined;
-  if (typeof req.xsd === 'string') return path.resolve(req.cwd, req.xsd);
-  if (config.xsd) return path.resolve(configDir, config.xsd);
-  return findXsd([...new Set(dirs)]);
 }
 
 /** Config globs are relative to the config file; file matching is relative to the working folder. */

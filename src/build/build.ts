@@ -19,7 +19,7 @@ import { replaceFolder } from '../util/write-set.js';
 import { applyEdits, type Edit } from '../xml/edit.js';
 import { LineIndex } from '../xml/lines.js';
 import { decodeUtf8 } from '../xml/read.js';
-import { findXsd, loadXsdValidator, type XsdValidator } from '../xsd/validate.js';
+import { openXsdForRun, type XsdValidator } from '../xsd/validate.js';
 import { describeRule } from '../lint.js';
 import { type BuildSetup, display, type Environment, loadBuildSetup, selectEnvironments } from './environments.js';
 import { uploadOrder, type UploadEntry } from './order.js';
@@ -97,15 +97,15 @@ export async function buildPolicies(req: BuildRequest): Promise<BuildOutcome> {
 
   const sources = readSources(setup, policiesDir, outBase, req.cwd);
   const deployed = config.deployedPolicies ?? [];
-  const xsdPath = resolveXsdPath(req, config, setup.baseDir, sources.map((s) => path.dirname(s.input.absPath)));
-  let xsd: XsdValidator | undefined;
-  if (xsdPath) {
-    try {
-      xsd = await loadXsdValidator(xsdPath);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  let opened: Awaited<ReturnType<typeof openXsdForRun>>;
+  try {
+    const policyDirs = sources.map((s) => path.dirname(s.input.absPath));
+    opened = await openXsdForRun({ explicit: req.xsd, cwd: req.cwd, configXsd: config.xsd, configDir: setup.baseDir, policyDirs });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
+  const xsd: XsdValidator | undefined = opened?.validator;
+  const xsdPath = opened?.file;
   try {
     const builds = envs.map((env) => buildEnvironment(env, sources, deployed, config, xsd, outBase, req.version));
     return { setup, policiesDir, outBase, xsdPath, sourceCount: sources.length, builds, ok: builds.every((b) => b.result.summary.errors === 0) };
@@ -272,13 +272,6 @@ function checkOutput(setup: BuildSetup, envs: Environment[], policiesDir: string
       }
     }
   }
-}
-
-function resolveXsdPath(req: BuildRequest, config: Config, baseDir: string, dirs: string[]): string | undefined {
-  if (req.xsd === false) return undefined;
-  if (typeof req.xsd === 'string') return path.resolve(req.cwd, req.xsd);
-  if (config.xsd) return path.resolve(baseDir, config.xsd);
-  return findXsd([...new Set(dirs)]);
 }
 
 function isInside(p: string, dir: string): boolean {

@@ -83,6 +83,32 @@ export function operationOf(tp: EffectiveTechnicalProfile): { item: MetadataItem
   return { item, value, operation };
 }
 
+export interface RunnableAzureMfaProfile extends FinalTechnicalProfile {
+  /** The Operation metadata and the documented operation it names exactly, if any. */
+  op: NonNullable<ReturnType<typeof operationOf>>;
+}
+
+const runnable = new WeakMap<PolicySet, RunnableAzureMfaProfile[]>();
+
+/**
+ * AzureMfa technical profiles that run on their own (profiles only included by others are parts, not
+ * checked alone), each once as its most-derived policy sees it. Empty for a set without AzureMfa.
+ */
+export function azureMfaProfiles(set: PolicySet): RunnableAzureMfaProfile[] {
+  const hit = runnable.get(set);
+  if (hit) return hit;
+  const out: RunnableAzureMfaProfile[] = [];
+  if (usesAzureMfa(set)) {
+    const included = includedIds(set);
+    for (const f of finalTechnicalProfiles(set)) {
+      const op = operationOf(f.tp);
+      if (op && !included.has(f.tp.id.toLowerCase())) out.push({ ...f, op });
+    }
+  }
+  runnable.set(set, out);
+  return out;
+}
+
 /** Technical profiles that other profiles include: abstract parts, not run on their own. */
 export function includedIds(set: PolicySet): Set<string> {
   const out = new Set<string>();

@@ -413,3 +413,25 @@ function shortenLists(message: string): string {
   }
   return m;
 }
+
+/**
+ * The validator a run uses: `--xsd false` turns it off, an explicit path wins, then the config's `xsd`
+ * (relative to the config's folder), then an XSD found beside or above the policy files. A path that
+ * cannot be loaded throws an Error with a one-line message.
+ */
+export async function openXsdForRun(opts: {
+  explicit: string | false | undefined;
+  cwd: string;
+  configXsd: string | undefined;
+  configDir: string;
+  policyDirs: string[];
+}): Promise<{ validator: XsdValidator; file: string } | undefined> {
+  if (opts.explicit === false) return undefined;
+  const file =
+    typeof opts.explicit === 'string'
+      ? path.resolve(opts.cwd, opts.explicit)
+      : opts.configXsd
+        ? path.resolve(opts.configDir, opts.configXsd)
+        : findXsd([...new Set(opts.policyDirs)]);
+  return file ? { validator: await loadXsdValidator(file), file } : undefined;
+}

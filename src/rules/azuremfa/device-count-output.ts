@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
+import { azureMfaProfiles } from '../../totp/azuremfa.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -17,11 +17,9 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
-    const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
-      const op = operationOf(f.tp)?.operation;
-      if (!op || op.requiredOutputs.length === 0 || included.has(f.tp.id.toLowerCase())) continue;
+    for (const f of azureMfaProfiles(set)) {
+      const op = f.op.operation;
+      if (!op || op.requiredOutputs.length === 0) continue;
       const out = new Set(f.tp.outputClaims.map((c) => c.partnerName.toLowerCase()));
       for (const name of op.requiredOutputs) {
         if (out.has(name.toLowerCase())) continue;

@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, isAzureMfa, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
+import { azureMfaProfiles } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATION_NAMES, UNDOCUMENTED_AZURE_MFA_OPERATIONS } from '../../totp/catalogue.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
@@ -23,11 +23,8 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
-    const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
-      if (!isAzureMfa(f.tp) || included.has(f.tp.id.toLowerCase())) continue;
-      const op = operationOf(f.tp)!;
+    for (const f of azureMfaProfiles(set)) {
+      const op = f.op;
       if (!op.item || op.value === '') {
         report({
           file: f.policy,

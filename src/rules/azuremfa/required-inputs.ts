@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
+import { azureMfaProfiles } from '../../totp/azuremfa.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -18,11 +18,9 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
-    const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
-      const op = operationOf(f.tp)?.operation;
-      if (!op || included.has(f.tp.id.toLowerCase())) continue;
+    for (const f of azureMfaProfiles(set)) {
+      const op = f.op.operation;
+      if (!op) continue;
       const sent = new Set(f.tp.inputClaims.map((c) => c.partnerName.toLowerCase()));
       const missing = op.requiredInputs.filter((name) => !sent.has(name.toLowerCase()));
       if (missing.length === 0) continue;

@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, includedIds, isAzureMfa, operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
+import { azureMfaProfiles } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATION_NAMES, UNDOCUMENTED_AZURE_MFA_OPERATIONS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -19,11 +19,8 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
-    const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
-      if (!isAzureMfa(f.tp) || included.has(f.tp.id.toLowerCase())) continue;
-      const op = operationOf(f.tp)!;
+    for (const f of azureMfaProfiles(set)) {
+      const op = f.op;
       if (!op.item || op.operation) continue;
       const documented = AZURE_MFA_OPERATION_NAMES.find((o) => o.toLowerCase() === op.value.toLowerCase());
       const historic = Object.keys(UNDOCUMENTED_AZURE_MFA_OPERATIONS).find((o) => o.toLowerCase() === op.value.toLowerCase());
