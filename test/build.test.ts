@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { mapBack, prefixed, substitutions } from '../src/build/substitute.js';
 import { emptySetting, lookup } from '../src/policy/settings.js';
 import type { Environment } from '../src/build/environments.js';
-import { run } from '../src/cli.js';
 import { lint } from '../src/lint.js';
 import { findRule, RULES } from '../src/rules/index.js';
 import { findPlaceholders } from '../src/rules/placeholder/patterns.js';
@@ -61,17 +61,7 @@ function workspace(opts: { appsettings?: boolean | ((j: Json) => void); config?:
   return dir;
 }
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    cwd,
-    env: { NO_COLOR: '1' },
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const bytes = (file: string) => readFileSync(file).toString('latin1');
 const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { runCli } from './helpers/cli.js';
 import { describeShared, XSD_PATH } from './helpers/shared.js';
 
 const MINIMAL = fileURLToPath(new URL('./fixtures/minimal/', import.meta.url));
@@ -21,17 +21,7 @@ function workspace(edit?: (rp: string) => string): string {
   return dir;
 }
 
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    cwd,
-    env: { NO_COLOR: '1', ...env },
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const brokenRef = (t: string) => t.replace('<DefaultUserJourney ReferenceId="Mini" />', '<DefaultUserJourney ReferenceId="Mine" />');
 

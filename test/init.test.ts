@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configJsonSchema, docComments, SCHEMA_FILE } from '../scripts/gen-config-schema.js';
+import { runCli } from './helpers/cli.js';
 import { run } from '../src/cli.js';
+import { configJsonSchema, docComments, SCHEMA_FILE } from '../scripts/gen-config-schema.js';
 import { configSchema, loadConfig } from '../src/config/config.js';
 import { lint } from '../src/lint.js';
 import { keyHowTo } from '../src/init/next-steps.js';
@@ -27,17 +28,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    cwd,
-    env: { NO_COLOR: '1', ...env },
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 /** Every file below a folder, relative, sorted: to state exactly what a run left behind. */
 function tree(dir: string): string[] {

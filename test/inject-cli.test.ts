@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { runCli } from './helpers/cli.js';
 
 const CONTOSO = fileURLToPath(new URL('./fixtures/contoso/', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./golden/contoso-layer/', import.meta.url));
@@ -22,12 +22,7 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { cwd, env: { NO_COLOR: '1' }, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 afterEach(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });

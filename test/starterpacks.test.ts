@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
+import { ensureBuilt } from './helpers/cli.js';
 import { findXsd } from '../src/xsd/validate.js';
 import { type Files, lintFiles, readFlavour } from './helpers/policy-set.js';
 import { describeShared, FLAVOURS, flavourDir, STARTER, XSD_PATH } from './helpers/shared.js';
@@ -111,39 +112,6 @@ describeShared('starter packs lint clean', () => {
   });
 });
 
-/**
- * Builds dist/cli.js unless it is newer than every source file. `npm test` builds first; when run alone, test files in
- * parallel workers may all get here, so an atomic mkdir lock (in the git-ignored .tmp/) lets one build while others wait.
- */
-function ensureBuilt(): void {
-  const out = path.join(ROOT, 'dist', 'cli.js');
-  const newest = (dir: string): number =>
-    Math.max(0, ...(readdirSync(dir, { recursive: true }) as string[]).map((f) => statSync(path.join(dir, f)).mtimeMs));
-  const fresh = () => existsSync(out) && statSync(out).mtimeMs >= Math.max(newest(path.join(ROOT, 'src')), statSync(path.join(ROOT, 'package.json')).mtimeMs);
-  if (fresh()) return;
-  const lock = path.join(ROOT, '.tmp', 'build.lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const held = statSync(lock, { throwIfNoEntry: false });
-      // A lock left by a crashed run, or one held too long, is taken over.
-      if (held && (Date.now() > deadline || Date.now() - held.mtimeMs > 120_000)) rmSync(lock, { recursive: true, force: true });
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    }
-  }
-  try {
-    if (fresh()) return;
-    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`build failed: ${r.stderr || r.stdout}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, ['bin/b2c-totp.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
