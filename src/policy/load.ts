@@ -131,7 +131,7 @@ export function policyFromBytes(buf: Uint8Array, display: string, absPath: strin
   if ('problem' in decoded) {
     return { path: display, absPath, problem: decoded.problem, lines: new LineIndex(decoded.text), text: decoded.text, scanned };
   }
-  const read = parseXmlText(decoded.text);
+  const read = parseXmlText(decoded.text, { ascii: decoded.ascii });
   if (!read.ok) return { path: display, absPath, problem: read.problem, lines: read.lines, text: read.text, scanned };
   const root = read.source.root;
   if (root.name !== 'TrustFrameworkPolicy') {

@@ -131,17 +131,18 @@ export class PolicySet {
     return this.childMap.get(p) ?? [];
   }
 
-  private readonly found = new Map<Policy, Map<string, Found | null>>();
+  private readonly found = new Map<Policy, Map<DefKind, Map<string, Found | null>>>();
 
   /** The nearest definition visible from `from` (itself, then ancestors). Cached: many rules ask the same. */
   find(kind: DefKind, id: string, from: Policy): Found | undefined {
     let perPolicy = this.found.get(from);
     if (!perPolicy) this.found.set(from, (perPolicy = new Map()));
-    const key = `${kind}\0${id}`;
-    const hit = perPolicy.get(key);
+    let perKind = perPolicy.get(kind);
+    if (!perKind) perPolicy.set(kind, (perKind = new Map()));
+    const hit = perKind.get(id);
     if (hit !== undefined) return hit ?? undefined;
     const result = this.lookup(kind, id, from);
-    perPolicy.set(key, result ?? null);
+    perKind.set(id, result ?? null);
     return result;
   }
 

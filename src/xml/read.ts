@@ -1,5 +1,5 @@
 import { parseXml, XmlElement, XmlError, type XmlDocument } from '@rgrove/parse-xml';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { LineIndex } from './lines.js';
 
 /** Why a file could not be read as XML. Each kind maps to one rule. */
@@ -20,6 +20,8 @@ export interface XmlSource {
   lines: LineIndex;
   /** Every element in document order: one walk at read time, so rules iterate instead of recursing. */
   elements: XmlElement[];
+  /** True when the bytes after any BOM are plain ASCII (known when read from bytes): no invisible character can be there. */
+  ascii: boolean;
 }
 
 export type ReadResult =
@@ -30,7 +32,7 @@ export type ReadResult =
 export const MAX_DEPTH = 256;
 
 /** Decodes bytes as UTF-8 without losing anything: refuses UTF-16, NUL bytes and invalid sequences. */
-export function decodeUtf8(buf: Uint8Array): { text: string } | { problem: ReadProblem; text: string } {
+export function decodeUtf8(buf: Uint8Array): { text: string; ascii: boolean } | { problem: ReadProblem; text: string } {
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     return {
       text: '',
@@ -69,7 +71,8 @@ export function decodeUtf8(buf: Uint8Array): { text: string } | { problem: ReadP
       },
     };
   }
-  return { text };
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return { text, ascii: isAscii(buf.subarray(bom)) };
 }
 
 /** Byte index of the first invalid UTF-8 sequence, or -1. */
@@ -125,10 +128,11 @@ function findDoctype(text: string): ReadProblem | undefined {
 }
 
 /** Parses XML text strictly, with offsets on every node. Never throws. */
-export function parseXmlText(text: string, opts: { comments?: boolean } = {}): ReadResult {
+export function parseXmlText(text: string, opts: { comments?: boolean; ascii?: boolean } = {}): ReadResult {
   const lines = new LineIndex(text);
   const fail = (problem: ReadProblem): ReadResult => ({ ok: false, problem, text, lines });
-  if (text.replace(/^\uFEFF/, '').trim() === '') {
+  // A search for the first non-blank character, not a trimmed copy of a possibly large text.
+  if (!/[^\s\uFEFF]/.test(text)) {
     return fail({ kind: 'not-well-formed', message: 'File is empty.', start: 0, end: 0 });
   }
   const doctype = findDoctype(text);
@@ -158,7 +162,7 @@ export function parseXmlText(text: string, opts: { comments?: boolean } = {}): R
     });
   }
   clampEnds(root, text.length);
-  return { ok: true, source: { text, doc, root, lines, elements } };
+  return { ok: true, source: { text, doc, root, lines, elements, ascii: opts.ascii ?? false } };
 }
 
 function firstSentence(msg: string): string {
