@@ -113,9 +113,14 @@ export interface Producer {
   identityProvider: boolean;
 }
 
-/** Lower-cased claim ids that running a technical profile as a step puts in the claim bag. */
+const produced = new WeakMap<EffectiveTechnicalProfile, Set<string>>();
+
+/** Lower-cased claim ids that running a technical profile as a step puts in the claim bag (memoized per merged profile). */
 export function claimsProduced(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): Set<string> {
+  const hit = produced.get(tp);
+  if (hit) return hit;
   const out = new Set<string>();
+  produced.set(tp, out);
   for (const c of tp.outputClaims) if (!c.displayControl) out.add(c.id.toLowerCase());
   addTransformationOutputs(set, from, [...tp.inputClaimsTransformations, ...tp.outputClaimsTransformations], out);
   // When SSO skips the profile, its session provider restores the claims it persisted.

@@ -29,6 +29,9 @@ const NESTED: ReadonlyArray<{ parent: string; items: string[]; attr: string; wha
   { parent: 'ValidationTechnicalProfiles', items: ['ValidationTechnicalProfile'], attr: 'ReferenceId', what: 'ValidationTechnicalProfile ReferenceId' },
 ];
 
+const NESTED_BY_PARENT = new Map<string, Array<(typeof NESTED)[number]>>();
+for (const k of NESTED) NESTED_BY_PARENT.set(k.parent, [...(NESTED_BY_PARENT.get(k.parent) ?? []), k]);
+
 const rule: Rule = {
   meta: {
     id: 'DUP-001',
@@ -48,6 +51,7 @@ const rule: Rule = {
   check({ set, report }) {
     for (const p of set.policies) {
       const flag = (els: XmlElement[], attr: string, what: string) => {
+        if (els.length < 2) return;
         const seen = new Map<string, XmlElement>();
         for (const el of els) {
           const v = el.attributes[attr];
@@ -64,7 +68,8 @@ const rule: Rule = {
       for (const k of KEYS) for (const scope of descendants(p.root, ...k.scope)) flag(descendants(scope, ...k.items), k.attr, k.what);
       // Nested scopes can sit anywhere: the reader's element list finds them all.
       for (const el of p.source.elements) {
-        for (const k of NESTED) if (el.name === k.parent) flag(descendants(el, ...k.items), k.attr, k.what);
+        const keys = NESTED_BY_PARENT.get(el.name);
+        if (keys) for (const k of keys) flag(descendants(el, ...k.items), k.attr, k.what);
       }
     }
   },

@@ -1,5 +1,6 @@
 import { childOrder, SCHEMA_ORDER } from '../../policy/schema-order.js';
-import { childElements, type XmlElement } from '../../xml/element.js';
+import { XmlElement, type XmlNode } from '@rgrove/parse-xml';
+import { childElements } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 
 /**
@@ -49,13 +50,12 @@ const rule: Rule = {
     if (options.xsd) return;
     for (const p of set.policies) {
       const visit = (el: XmlElement, parent: string | undefined): void => {
-        const kids = childElements(el);
         const order = childOrder(el.name, parent);
         if (order) {
-          const misplaced = firstMisplaced(kids, order.rank);
+          const misplaced = firstMisplaced(el.children, order.rank);
           if (misplaced) {
             const [early, late] = misplaced;
-            const hint = orderHint(SCHEMA_ORDER[order.key]!, kids, early.name, late.name);
+            const hint = orderHint(SCHEMA_ORDER[order.key]!, childElements(el), early.name, late.name);
             report({
               file: p,
               at: { element: early },
@@ -63,8 +63,7 @@ const rule: Rule = {
             });
           }
         }
-        // TechnicalProfile/Extensions holds arbitrary XML (xs:any).
-        for (const k of kids) if (!NO_ORDERED_DESCENDANTS.has(k.name)) visit(k, el.name);
+        for (const k of el.children) if (k instanceof XmlElement && !NO_ORDERED_DESCENDANTS.has(k.name)) visit(k, el.name);
       };
       visit(p.root, undefined);
     }
@@ -76,13 +75,14 @@ export default rule;
  * The first child that comes after a sibling the schema puts later, with the earliest such sibling
  * (the place it should move above). Names not in the table are skipped.
  */
-function firstMisplaced(kids: XmlElement[], rank: ReadonlyMap<string, number>): [XmlElement, XmlElement] | undefined {
+function firstMisplaced(nodes: readonly XmlNode[], rank: ReadonlyMap<string, number>): [XmlElement, XmlElement] | undefined {
   let max = -1;
-  for (const k of kids) {
+  for (const k of nodes) {
+    if (!(k instanceof XmlElement)) continue;
     const r = rank.get(k.name);
     if (r === undefined) continue;
     if (r < max) {
-      const late = kids.find((s) => (rank.get(s.name) ?? -1) > r)!;
+      const late = nodes.find((s): s is XmlElement => s instanceof XmlElement && (rank.get(s.name) ?? -1) > r)!;
       return [k, late];
     }
     max = r;
