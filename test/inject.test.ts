@@ -310,6 +310,6 @@ describe('refusals are clear and write nothing', () => {
     const { plan } = injectFiles(edited);
     expect(plan.changes).toEqual([]);
     expect(plan.problems).toHaveLength(1);
-    expect(plan.problems[0]).toMatch(/^Extensions_TOTP\.xml:\d+:1: this generated file was changed since b2c-totp wrote it/);
+    expect(plan.problems[0]).toMatch(/^Extensions_TOTP\.xml:\d+:1: this generated file differs from what b2c-totp would write now/);
   });
 });

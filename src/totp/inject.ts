@@ -104,7 +104,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
       continue;
     }
     if (wanted ? !wanted.includes(journey.id.toLowerCase()) : !signsUserIn(set, rp, journey)) continue;
-    if (journey.steps.some((s) => s.element && invokedSubJourneys(s).some((c) => TOTP_SUB_JOURNEY_IDS.has(c.toLowerCase())))) {
+    if (journey.steps.some((s) => invokedSubJourneys(s).some((c) => TOTP_SUB_JOURNEY_IDS.has(c.toLowerCase())))) {
       plan.alreadyProtected.push(`${rp.path} (${journey.id})`);
       continue;
     }
@@ -130,10 +130,9 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
   // One layer (or one inline target) per policy the relying parties inherit from.
   const groups = new Map<Policy, typeof targets>();
   for (const t of targets) groups.set(t.parent, [...(groups.get(t.parent) ?? []), t]);
-  const identifierClaims = new Set<string>();
-  const upn = new Set<string>();
-
   for (const [parent, list] of groups) {
+    const identifierClaims = new Set<string>();
+    const upn = new Set<string>();
     const journeys = new Map<string, { journey: EffectiveJourney; insertAt: number; copyId: string }>();
     for (const t of list) {
       const key = t.journey.id.toLowerCase();
@@ -160,15 +159,16 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
 
     const identifiers = chooseIdentifiers(set, parent, identifierClaims, opts.identifiers ?? [], plan);
     if (plan.problems.length) return plan;
-    plan.identifiers = identifiers.map((i) => i.claim);
-    plan.upnOverrides = [...upn].sort();
+    plan.identifiers = [...new Set([...plan.identifiers, ...identifiers.map((i) => i.claim)])];
+    const groupUpn = [...upn].sort();
+    plan.upnOverrides = [...new Set([...plan.upnOverrides, ...groupUpn])].sort();
     const genOpts: gen.GenerateOptions = { issuer: opts.issuer, pageVersion, identifiers };
-    const blocks = buildingBlocks(set, parent, genOpts, plan.upnOverrides, plan);
+    const blocks = buildingBlocks(set, parent, genOpts, groupUpn, plan);
     if (plan.problems.length) return plan;
     const copies = [...journeys.values()].map((j) => ({ id: j.copyId, steps: copiedSteps(set, j.journey, j.insertAt), journey: j.journey }));
 
     if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, plan);
-    else inlineEdits(set, parent, list, blocks, copies, plan);
+    else inlineEdits(set, parent, list, blocks, copies, groupUpn, plan);
   }
   if (plan.problems.length === 0) checkResult(fullSet, plan);
   if (plan.problems.length) plan.changes = [];
@@ -543,7 +543,7 @@ function addNewFile(set: PolicySet, where: { display: string; abs: string }, tex
     const b = text.split(/\r\n|\r|\n/);
     let line = 0;
     while (line < a.length && a[line] === b[line]) line++;
-    plan.problems.push(`${where.display}:${line + 1}:1: this generated file was changed since b2c-totp wrote it (or its inputs changed); delete it to regenerate, or keep your edits in another file.`);
+    plan.problems.push(`${where.display}:${line + 1}:1: this generated file differs from what b2c-totp would write now (it was edited, or the policies or options changed); delete it to regenerate, and keep your own changes in another file.`);
   }
 }
 
@@ -572,6 +572,7 @@ function inlineEdits(
   targets: Array<{ rp: Policy; journey: EffectiveJourney }>,
   blocks: Blocks,
   copies: Array<{ id: string; steps: CopiedStep[]; journey: EffectiveJourney }>,
+  upnIds: string[],
   plan: InjectPlan,
 ): void {
   const text = parent.text;
@@ -594,7 +595,7 @@ function inlineEdits(
 
   // Technical profiles: a new TOTP ClaimsProvider; UPN outputs merged into overrides this file already has.
   const newProfiles = [...blocks.technicalProfiles];
-  for (const id of plan.upnOverrides) {
+  for (const id of upnIds) {
     const own = parent.defined('TechnicalProfile', id)[0];
     if (!own) {
       newProfiles.push(gen.upnOverride(id));
