@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,23 @@ describe('b2c-totp lint (CLI)', () => {
   it('prints the version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(await cli(['--version'], workspace())).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+});
+
+describe('paths for GitHub are relative to the repository root', () => {
+  it('SARIF and annotations use GITHUB_WORKSPACE (or the git checkout) even when lint runs in a subfolder', async () => {
+    const ws = workspace(brokenRef);
+    const sub = path.join(ws, 'policies');
+    const sarif = JSON.parse((await cli(['lint', '.', '-f', 'sarif'], sub, { GITHUB_WORKSPACE: ws })).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('policies/RelyingParty.xml');
+    const gh = (await cli(['lint', '.', '-f', 'github'], sub, { GITHUB_WORKSPACE: ws })).stdout;
+    expect(gh.split('\n')[0]).toMatch(/^::error file=policies\/RelyingParty\.xml,line=10,/);
+    // Without GITHUB_WORKSPACE, the enclosing git checkout is the root.
+    mkdirSync(path.join(ws, '.git'));
+    const local = JSON.parse((await cli(['lint', '.', '-f', 'sarif'], sub)).stdout);
+    expect(local.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('policies/RelyingParty.xml');
+    // Human and JSON output stay relative to the working folder.
+    expect(JSON.parse((await cli(['lint', '.', '-f', 'json'], sub, { GITHUB_WORKSPACE: ws })).stdout).diagnostics[0].file).toBe('RelyingParty.xml');
   });
 });
 

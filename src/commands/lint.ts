@@ -1,4 +1,5 @@
 import { type Io, LINT_FORMATS } from './io.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { lint } from '../lint.js';
 import { UsageError } from '../policy/load.js';
@@ -45,7 +46,7 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
     version: VERSION,
   });
   const toFile = opts.output !== undefined;
-  const text = render(result, opts.format as Format, toFile ? { isTTY: false } : io.stdout, io.env, opts.sarifCategory);
+  const text = render(result, opts.format as Format, toFile ? { isTTY: false } : io.stdout, io.env, io.cwd, opts.sarifCategory);
   if (toFile) {
     writeFileAtomic(path.resolve(io.cwd, opts.output!), text);
     // The file holds the report; the terminal still gets a one-line verdict.
@@ -62,17 +63,43 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
   return 0;
 }
 
-function render(result: LintResult, format: Format, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, category?: string): string {
+function render(result: LintResult, format: Format, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, cwd: string, category?: string): string {
   switch (format) {
     case 'json':
       return formatJson(result);
     case 'sarif':
-      return formatSarif(result, category ? { category } : undefined);
+      return formatSarif(relativeToRepository(result, cwd, env), category ? { category } : undefined);
     case 'github':
-      return formatGithub(result);
+      return formatGithub(relativeToRepository(result, cwd, env));
     case 'junit':
       return formatJunit(result);
     default:
       return formatStylish(result, colorFor(stream, env));
+  }
+}
+
+/**
+ * GitHub resolves SARIF and annotation paths against the repository root, not the folder lint ran in
+ * (a workflow step may use working-directory): rebase them on GITHUB_WORKSPACE, else the enclosing git
+ * checkout, else leave them relative to the working folder.
+ */
+export function relativeToRepository(result: LintResult, cwd: string, env: NodeJS.ProcessEnv): LintResult {
+  const root = env.GITHUB_WORKSPACE ? path.resolve(env.GITHUB_WORKSPACE) : gitRoot(cwd);
+  if (!root || root === path.resolve(cwd)) return result;
+  const rebase = (file: string) => {
+    const r = path.relative(root, path.resolve(cwd, file));
+    return r.startsWith('..') || path.isAbsolute(r) ? file : r.split(path.sep).join('/');
+  };
+  return {
+    ...result,
+    files: result.files.map(rebase),
+    diagnostics: result.diagnostics.map((d) => ({ ...d, file: rebase(d.file) })),
+  };
+}
+
+function gitRoot(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
