@@ -28,6 +28,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--ready', 'deploy-ready checks: unreplaced placeholders are errors')
     .option('--deployed <policyIds...>', 'PolicyIds already in the tenant that a BasePolicy may name')
     .option('--sarif-category <category>', 'SARIF automationDetails category')
+    .option('-q, --quiet', 'report errors and warnings only (no infos)')
     .action(async (paths: string[], opts) => {
       const { lintCommand } = await import('./commands/lint.js');
       code = await lintCommand(paths, opts, io);

@@ -187,6 +187,17 @@ describe('paths for GitHub are relative to the repository root', () => {
   });
 });
 
+describe('lint --quiet', () => {
+  it('leaves infos out', async () => {
+    // A token in a comment is not a placeholder; the one in the DisplayName is (an info).
+    const cwd = workspace((t) => t.replace('<PolicyId>B2C_1A_MiniBase</PolicyId>', '<PolicyId>B2C_1A_MiniBase</PolicyId><!-- {Settings:Note} -->').replace('PolicyProfile</DisplayName>', '{Settings:ProfileName}</DisplayName>'));
+    const loud = JSON.parse((await cli(['lint', 'policies', '-f', 'json'], cwd)).stdout);
+    expect(loud.diagnostics.map((d: { ruleId: string; severity: string }) => `${d.ruleId} ${d.severity}`)).toEqual(['ENV-001 info']);
+    const quiet = await cli(['lint', 'policies', '-q'], cwd);
+    expect(quiet).toEqual({ code: 0, stdout: '✔ 2 files checked, no problems\n', stderr: '' });
+  });
+});
+
 describe('lint edge cases', () => {
   it('a folder with XML but no policy is a usage error, not a green run', async () => {
     const cwd = workspace();

@@ -25,6 +25,7 @@ export interface LintCommandOptions {
   ready?: boolean;
   deployed?: string[];
   sarifCategory?: string;
+  quiet?: boolean;
 }
 
 export type { Io };
@@ -36,7 +37,7 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
   }
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not '${opts.maxWarnings}'.`);
-  const { result } = await lint({
+  const { result: full } = await lint({
     paths: paths.length ? paths : ['.'],
     cwd: io.cwd,
     configPath: opts.config,
@@ -45,6 +46,8 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
     deployed: (opts.deployed ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean),
     version: VERSION,
   });
+  // --quiet leaves infos (placeholders in source, case differences, skipped files) out of every format.
+  const result = opts.quiet ? { ...full, diagnostics: full.diagnostics.filter((d) => d.severity !== 'info'), summary: { ...full.summary, infos: 0 } } : full;
   const toFile = opts.output !== undefined;
   const text = render(result, opts.format as Format, toFile ? { isTTY: false } : io.stdout, io.env, io.cwd, opts.sarifCategory);
   if (toFile) {
