@@ -18,7 +18,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   program
     .command('lint')
     .description('Check a policy set offline: what the B2C upload would reject or what would break at runtime.')
-    .argument('[paths...]', 'policy files, or folders to scan for *.xml', [])
+    .argument('[paths...]', 'policy files, or folders to scan for *.xml (default: the current folder)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(LINT_FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')
@@ -37,7 +37,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   program
     .command('inject')
     .description('Add authenticator-app MFA (TOTP) to a policy set. Prints the plan and a diff; --write or --out applies it.')
-    .argument('[paths...]', 'policy files, or folders to scan for *.xml', [])
+    .argument('[paths...]', 'policy files, or folders to scan for *.xml (default: the current folder)')
     .option('--write', 'apply the changes to the files in place (atomically, all or nothing)')
     .option('--out <dir>', 'write the whole changed set to another folder')
     .option('--journey <ids...>', 'UserJourney Ids to protect (default: every relying party journey that signs a user in)')
