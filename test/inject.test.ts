@@ -146,7 +146,7 @@ describe('totpIdentifier sources', () => {
       seed(base, 'Base.xml', '            <ClaimType Id="sub">', `            <ClaimType Id="${id}">\n                <DisplayName>${id}</DisplayName>\n                <DataType>${dataType}</DataType>\n            </ClaimType>\n            <ClaimType Id="sub">`),
       'Base.xml',
       '                        <OutputClaim ClaimTypeReferenceId="objectId" />\n                    </OutputClaims>\n                    <ValidationTechnicalProfiles>\n                        <ValidationTechnicalProfile ReferenceId="login-NonInteractive" />',
-      `                        <OutputClaim ClaimTypeReferenceId="objectId" />\n                        <OutputClaim ClaimTypeReferenceId="${id}" />\n                    </OutputClaims>\n                    <ValidationTechnicalProfiles>\n                        <ValidationTechnicalProfile ReferenceId="login-NonInteractive" />`,
+      `                        <OutputClaim ClaimTypeReferenceId="objectId" />\n                        <OutputClaim ClaimTypeReferenceId="${id}" DefaultValue="" />\n                    </OutputClaims>\n                    <ValidationTechnicalProfiles>\n                        <ValidationTechnicalProfile ReferenceId="login-NonInteractive" />`,
     );
 
   const layerOf = (files: Files, opts = {}) => {

@@ -35,6 +35,9 @@ const CATEGORIES: Record<RuleCategory, true> = {
   totp: true,
   placeholder: true,
   environment: true,
+  profile: true,
+  content: true,
+  flow: true,
 };
 const SEVERITIES: Record<Severity, true> = { error: true, warning: true, info: true };
 

@@ -40,6 +40,13 @@ import duplicateKey from './duplicate/duplicate-key.js';
 import environmentTenant from './environment/environment-tenant.js';
 import productionSettings from './environment/production-settings.js';
 import unknownSetting from './environment/unknown-setting.js';
+import contentDefinitionDataUri from './content/content-definition-data-uri.js';
+import pageVersionExists from './content/page-version-exists.js';
+import selfAssertedOutputSource from './profile/self-asserted-output-source.js';
+import preconditionClaim from './profile/precondition-claim.js';
+import booleanPreconditionValue from './profile/boolean-precondition-value.js';
+import flowRequiredInputProduced from './flow/required-input-produced.js';
+import flowRelyingPartyOutputProduced from './flow/relying-party-output-produced.js';
 import multipleExchanges from './journey/multiple-exchanges.js';
 import sendClaims from './journey/send-claims.js';
 import stepOrder from './journey/step-order.js';
@@ -72,6 +79,13 @@ export const RULES: readonly Rule[] = [
   productionSettings,
   environmentTenant,
   unknownSetting,
+  contentDefinitionDataUri,
+  pageVersionExists,
+  selfAssertedOutputSource,
+  preconditionClaim,
+  booleanPreconditionValue,
+  flowRequiredInputProduced,
+  flowRelyingPartyOutputProduced,
   multipleExchanges,
   sendClaims,
   stepOrder,

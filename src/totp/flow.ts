@@ -20,12 +20,22 @@ export interface FlowStep {
   step: Step;
   /** The (sub)journey the step belongs to. */
   journey: string;
+  /** Whether `journey` is a UserJourney or a SubJourney. */
+  kind: 'UserJourney' | 'SubJourney';
   exchanges: FlowExchange[];
+  /**
+   * A GetClaims step's CpimIssuerTechnicalProfileReferenceId profile (e.g. an id_token_hint reader): it
+   * runs no exchange but puts the claims it outputs in the bag.
+   */
+  issuer?: FlowExchange | undefined;
+  /** An InvokeSubJourney candidate that no policy in the chain defines: the step can do anything. */
+  unresolved?: string | undefined;
 }
 
 /**
  * A journey's steps in order, with every InvokeSubJourney replaced by the steps of the sub-journeys it
- * calls (all candidates, in order). Preconditions are ignored: a flow is every step that may run.
+ * calls (all candidates, in order; a candidate no policy defines stays as one `unresolved` step without
+ * exchanges). Preconditions are ignored: a flow is every step that may run.
  */
 export interface Flow {
   from: Policy;
@@ -38,7 +48,8 @@ export function buildFlow(set: PolicySet, from: Policy, kind: 'UserJourney' | 'S
   const journey = effectiveJourney(set, from, kind, id);
   if (!journey) return undefined;
   const steps: FlowStep[] = [];
-  inline(set, from, kind, id, [id.toLowerCase()], steps);
+  // Sub-journeys on the stack (cycle guard); a UserJourney may share its Id with a SubJourney it invokes.
+  inline(set, from, kind, id, kind === 'SubJourney' ? [id.toLowerCase()] : [], steps);
   return { from, kind, id: journey.id, steps };
 }
 
@@ -50,6 +61,10 @@ function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney'
       for (const c of children(child(step.element, 'JourneyList'), 'Candidate')) {
         const sub = c.attributes.SubJourneyReferenceId;
         if (!sub || stack.includes(sub.toLowerCase())) continue;
+        if (!effectiveJourney(set, from, 'SubJourney', sub)) {
+          out.push({ step, journey: journey.id, kind, exchanges: [], unresolved: sub });
+          continue;
+        }
         inline(set, from, 'SubJourney', sub, [...stack, sub.toLowerCase()], out);
       }
       continue;
@@ -58,7 +73,9 @@ function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney'
       const tpId = el.attributes.TechnicalProfileReferenceId;
       return tpId ? [{ element: el, policy: step.policy, tpId, tp: effectiveTechnicalProfile(set, from, tpId) }] : [];
     });
-    out.push({ step, journey: journey.id, exchanges });
+    const issuerId = step.type === 'GetClaims' ? step.element.attributes.CpimIssuerTechnicalProfileReferenceId : undefined;
+    const issuer = issuerId ? { element: step.element, policy: step.policy, tpId: issuerId, tp: effectiveTechnicalProfile(set, from, issuerId) } : undefined;
+    out.push({ step, journey: journey.id, kind, exchanges, issuer });
   }
 }
 
@@ -241,7 +258,7 @@ export function unmetNeeds<T>(set: PolicySet, needsOf: (from: Policy, exchange: 
           }
         }
       }
-      for (const ex of fs.exchanges) {
+      for (const ex of fs.issuer ? [...fs.exchanges, fs.issuer] : fs.exchanges) {
         if (!ex.tp) continue;
         const idp = isIdentityProvider(ex.tp);
         for (const c of claimsProduced(set, flow.from, ex.tp)) add(c, { tpId: ex.tp.id, identityProvider: idp });

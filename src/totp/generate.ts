@@ -56,6 +56,12 @@ export const KNOWN_IDENTIFIER_CLAIMS: readonly string[] = [
   'signInNames.phoneNumber',
 ];
 
+/** Catalogue claims that only matter as identifier sources: never declared by the generator. */
+const IDENTIFIER_ONLY = new Set(['UserId', 'emails', 'ReadOnlyEmail']);
+
+/** Claims the generated sub-journeys test in preconditions. */
+const PRECONDITION_CLAIMS = new Set(Object.values(TOTP_SUB_JOURNEYS).flatMap((steps) => steps.flatMap((s) => (s.skipIf ?? []).map((p) => p.claim))));
+
 /** The last resort, so totpIdentifier exists on every path (upload-errors T3). */
 export const FALLBACK_IDENTIFIER = 'objectId';
 
@@ -111,6 +117,7 @@ const CLAIM_DISPLAY_NAMES: Record<string, string> = {
   otpCode: 'Verification code',
   uriLabel: 'Authenticator account label',
   issuer: 'Issuer',
+  newUser: 'New user',
 };
 
 const CONTROL_STRINGS: Record<string, ReadonlyArray<readonly [string, string]>> = {
@@ -137,7 +144,11 @@ const CONTROL_STRINGS: Record<string, ReadonlyArray<readonly [string, string]>> 
 
 /** ClaimTypes the TOTP extension defines (those not in the starter-pack base). */
 export function claimTypes(defined: (id: string) => boolean): string[] {
-  return TOTP_CLAIMS.filter((c) => !c.fromBase && c.id !== 'UserId' && c.id !== 'emails' && c.id !== 'ReadOnlyEmail' && !defined(c.id)).map((c) => {
+  const wanted = (c: (typeof TOTP_CLAIMS)[number]) =>
+    // Base claims come from the user's policies, except one the generated preconditions read (newUser): a
+    // precondition on an undefined claim never applies, so it is declared when the chain lacks it.
+    (c.fromBase ? PRECONDITION_CLAIMS.has(c.id) : !IDENTIFIER_ONLY.has(c.id)) && !defined(c.id);
+  return TOTP_CLAIMS.filter(wanted).map((c) => {
     const lines = [xml`<ClaimType Id="${c.id}">`, xml`  <DisplayName>${CLAIM_DISPLAY_NAMES[c.id] ?? c.id}</DisplayName>`, xml`  <DataType>${c.dataType}</DataType>`];
     if (c.userInputType) lines.push(xml`  <UserInputType>${c.userInputType}</UserInputType>`);
     if (c.pattern) {
