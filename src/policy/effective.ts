@@ -191,3 +191,27 @@ function mergeRefs(into: RefById[], add: RefById[]): void {
 export function handlerIs(tp: EffectiveTechnicalProfile, provider: string): boolean {
   return tp.protocol?.handler?.includes(provider) ?? false;
 }
+
+/**
+ * The Protocol Handler a technical profile ends up with, found without merging: the most-derived layer
+ * that declares a Protocol wins, else what it includes. Lets callers skip building the merged view of
+ * profiles they do not care about.
+ */
+export function handlerOf(set: PolicySet, from: Policy, id: string, seen: Set<string> = new Set()): string | undefined {
+  const key = id.toLowerCase();
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  const layers = set.layers('TechnicalProfile', id, from);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const protocol = child(layers[i]!.element, 'Protocol');
+    if (protocol) return protocol.attributes.Handler ?? '';
+  }
+  for (let i = layers.length - 1; i >= 0; i--) {
+    for (const inc of children(layers[i]!.element, 'IncludeTechnicalProfile')) {
+      const ref = inc.attributes.ReferenceId;
+      const h = ref === undefined ? undefined : handlerOf(set, from, ref, seen);
+      if (h !== undefined) return h;
+    }
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { XmlElement } from '@rgrove/parse-xml';
+import { XmlElement } from '../xml/nodes.js';
 import { textOf } from '../xml/element.js';
 import type { DefKind, Policy } from './policy.js';
 

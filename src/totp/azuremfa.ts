@@ -1,5 +1,5 @@
 import type { XmlElement } from '@rgrove/parse-xml';
-import { type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs, type MetadataItem } from '../policy/effective.js';
+import { type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs, handlerOf, type MetadataItem } from '../policy/effective.js';
 import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
 import { child, children, textOf } from '../xml/element.js';
@@ -20,7 +20,7 @@ export interface FinalTechnicalProfile {
   tp: EffectiveTechnicalProfile;
 }
 
-const finals = new WeakMap<PolicySet, FinalTechnicalProfile[]>();
+const finals = new WeakMap<PolicySet, Map<string, FinalTechnicalProfile[]>>();
 const mentions = new WeakMap<PolicySet, Map<string, boolean>>();
 
 /** Whether any policy's text contains `word`: a native substring search, so rules skip sets that cannot concern them. */
@@ -47,8 +47,11 @@ export function usesTotpControls(set: PolicySet): boolean {
  * definition that a child overrides is judged with the override applied, as the service runs it.
  * Policies whose chain is not all in the set are skipped.
  */
-export function finalTechnicalProfiles(set: PolicySet): FinalTechnicalProfile[] {
-  const hit = finals.get(set);
+export function finalTechnicalProfiles(set: PolicySet, provider?: string): FinalTechnicalProfile[] {
+  let perSet = finals.get(set);
+  if (!perSet) finals.set(set, (perSet = new Map()));
+  const key = provider ?? '';
+  const hit = perSet.get(key);
   if (hit) return hit;
   const out: FinalTechnicalProfile[] = [];
   for (const p of set.policies) {
@@ -58,11 +61,13 @@ export function finalTechnicalProfiles(set: PolicySet): FinalTechnicalProfile[] 
       const element = list[0]!;
       const id = element.attributes.Id!;
       if (below.some((q) => q.defined('TechnicalProfile', id).length > 0)) continue;
+      // Merging is the expensive part: skip profiles of other providers first.
+      if (provider !== undefined && !(handlerOf(set, p, id) ?? '').includes(provider)) continue;
       const tp = effectiveTechnicalProfile(set, p, id);
       if (tp) out.push({ policy: p, element: list[list.length - 1]!, tp });
     }
   }
-  finals.set(set, out);
+  perSet.set(key, out);
   return out;
 }
 
@@ -100,7 +105,7 @@ export function azureMfaProfiles(set: PolicySet): RunnableAzureMfaProfile[] {
   const out: RunnableAzureMfaProfile[] = [];
   if (usesAzureMfa(set)) {
     const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
+    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa)) {
       const op = operationOf(f.tp);
       if (op && !included.has(f.tp.id.toLowerCase())) out.push({ ...f, op });
     }

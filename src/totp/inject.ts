@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { XmlElement } from '@rgrove/parse-xml';
+import { XmlElement } from '../xml/nodes.js';
 import { type ClaimRef, type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs } from '../policy/effective.js';
 import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step } from '../policy/journey.js';
 import { type DefKind, Policy } from '../policy/policy.js';

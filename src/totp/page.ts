@@ -2,7 +2,7 @@ import type { MetadataItem } from '../policy/effective.js';
 import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
 import { contentDefinitionDataUri, finalTechnicalProfiles, isSelfAsserted, totpControlsShown, usesTotpControls } from './azuremfa.js';
-import { DATA_URI, type PageVersion, selfAssertedVersion } from './catalogue.js';
+import { DATA_URI, type PageVersion, PROVIDER_CLASS, selfAssertedVersion } from './catalogue.js';
 
 export interface TotpPage {
   tpId: string;
@@ -22,7 +22,7 @@ export interface TotpPage {
 export function totpPages(set: PolicySet): TotpPage[] {
   const out: TotpPage[] = [];
   if (!usesTotpControls(set)) return out;
-  for (const f of finalTechnicalProfiles(set)) {
+  for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.selfAsserted)) {
     if (!isSelfAsserted(f.tp)) continue;
     const controls = totpControlsShown(set, f.policy, f.tp);
     if (controls.length === 0) continue;

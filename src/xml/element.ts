@@ -1,4 +1,4 @@
-import { XmlElement, XmlText, XmlCdata } from '@rgrove/parse-xml';
+import { XmlElement, XmlText, XmlCdata } from './nodes.js';
 
 export type { XmlElement };
 

@@ -1,4 +1,4 @@
-import { parseXml, XmlElement, XmlError, type XmlDocument } from '@rgrove/parse-xml';
+import { parseXml, XmlElement, XmlError, type XmlDocument } from './nodes.js';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { LineIndex } from './lines.js';
 

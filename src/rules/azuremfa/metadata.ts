@@ -1,5 +1,5 @@
 import { finalTechnicalProfiles, isAzureMfa, usesAzureMfa } from '../../totp/azuremfa.js';
-import { AZURE_MFA_OPERATION_KEY, UNDOCUMENTED_AZURE_MFA_METADATA, USER_MESSAGE_PREFIX } from '../../totp/catalogue.js';
+import { AZURE_MFA_OPERATION_KEY, PROVIDER_CLASS, UNDOCUMENTED_AZURE_MFA_METADATA, USER_MESSAGE_PREFIX } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -20,7 +20,7 @@ const rule: Rule = {
   },
   check({ set, report }) {
     if (!usesAzureMfa(set)) return;
-    for (const f of finalTechnicalProfiles(set)) {
+    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa)) {
       if (!isAzureMfa(f.tp)) continue;
       for (const [key, item] of f.tp.metadata) {
         if (key === AZURE_MFA_OPERATION_KEY || key.startsWith(USER_MESSAGE_PREFIX)) continue;

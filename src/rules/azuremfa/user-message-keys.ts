@@ -1,5 +1,5 @@
 import { finalTechnicalProfiles, isSelfAsserted, operationsRun, usesAzureMfa } from '../../totp/azuremfa.js';
-import { AZURE_MFA_OPERATIONS, AZURE_MFA_USER_MESSAGE_KEYS, type AzureMfaOperationName } from '../../totp/catalogue.js';
+import { AZURE_MFA_OPERATIONS, AZURE_MFA_USER_MESSAGE_KEYS, type AzureMfaOperationName, PROVIDER_CLASS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -20,7 +20,7 @@ const rule: Rule = {
   },
   check({ set, report }) {
     if (!usesAzureMfa(set)) return;
-    for (const f of finalTechnicalProfiles(set)) {
+    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.selfAsserted)) {
       if (!isSelfAsserted(f.tp)) continue;
       const calls = operationsRun(set, f.policy, f.tp);
       if (calls.length === 0) continue;

@@ -1,4 +1,4 @@
-import { XmlElement } from '@rgrove/parse-xml';
+import { XmlElement } from '../../xml/nodes.js';
 import type { Rule } from '../types.js';
 
 /** Every element of that name below (and including) `root`. */

@@ -14,6 +14,20 @@ import { child, children, textOf } from '../../xml/element.js';
  * outputs. A validation profile's outputs stay inside its page unless the page lists them too.
  */
 
+/**
+ * Memoizes a per-object computation. Flow steps and merged profiles are cached per policy set and
+ * viewing policy, so the object alone identifies the answer; relying parties sharing a journey reuse it.
+ */
+function memo<K extends object, V>(compute: (set: PolicySet, from: Policy, key: K) => V): (set: PolicySet, from: Policy, key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (set, from, key) => {
+    if (cache.has(key)) return cache.get(key)!;
+    const value = compute(set, from, key);
+    cache.set(key, value);
+    return value;
+  };
+}
+
 /** The exchanges of a step whose claims enter the bag (its ClaimsExchanges and a GetClaims issuer). */
 export function producingExchanges(fs: FlowStep): FlowExchange[] {
   return fs.issuer ? [...fs.exchanges, fs.issuer] : fs.exchanges;
@@ -24,16 +38,16 @@ export function producingExchanges(fs: FlowStep): FlowExchange[] {
  * included profile, a claims transformation, a session provider, a sub-journey): it could produce any
  * claim, so the FLOW rules stay quiet after it and leave the broken reference to the REF rules.
  */
-export function isOpaque(set: PolicySet, from: Policy, fs: FlowStep): boolean {
+export const isOpaque = memo((set: PolicySet, from: Policy, fs: FlowStep): boolean => {
   if (fs.unresolved) return true;
   return producingExchanges(fs).some((ex) => !ex.tp || profileIsOpaque(set, from, ex.tp));
-}
+});
 
-export function profileIsOpaque(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
+export const profileIsOpaque = memo((set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean => {
   if (tp.unresolvedIncludes.length > 0) return true;
   if ([...tp.inputClaimsTransformations, ...tp.outputClaimsTransformations].some((r) => !transformation(set, from, r.id))) return true;
   return !!tp.session && !effectiveTechnicalProfile(set, from, tp.session.id);
-}
+});
 
 /**
  * Lower-cased claims a step outputs as the service counts them: each exchange's profile OutputClaims and
@@ -41,7 +55,7 @@ export function profileIsOpaque(set: PolicySet, from: Policy, tp: EffectiveTechn
  * transformations are the only producer of alternativeSecurityId in the starter packs, which upload).
  * Any one exchange of the step may run, so all count.
  */
-export function stepOutputs(set: PolicySet, from: Policy, fs: FlowStep): Set<string> {
+export const stepOutputs = memo((set: PolicySet, from: Policy, fs: FlowStep): Set<string> => {
   const out = new Set<string>();
   for (const ex of producingExchanges(fs)) {
     if (!ex.tp) continue;
@@ -49,7 +63,7 @@ export function stepOutputs(set: PolicySet, from: Policy, fs: FlowStep): Set<str
     addTransformationOutputs(set, from, [...ex.tp.inputClaimsTransformations, ...ex.tp.outputClaimsTransformations], out);
   }
   return out;
-}
+});
 
 /**
  * Lower-cased claims the session providers of a step's exchanges restore when SSO skips them
@@ -58,7 +72,7 @@ export function stepOutputs(set: PolicySet, from: Policy, fs: FlowStep): Set<str
  * party output identityProvider is rejected although the sign-in page's SM-AAD persists it (samples#629,
  * DeleteMyAccount over the starter pack; starterpack PR#33).
  */
-export function stepRestores(set: PolicySet, from: Policy, fs: FlowStep): Map<string, string> {
+export const stepRestores = memo((set: PolicySet, from: Policy, fs: FlowStep): Map<string, string> => {
   const out = new Map<string, string>();
   for (const ex of producingExchanges(fs)) {
     const session = ex.tp?.session && effectiveTechnicalProfile(set, from, ex.tp.session.id);
@@ -66,7 +80,7 @@ export function stepRestores(set: PolicySet, from: Policy, fs: FlowStep): Map<st
     for (const c of [...session.persistedClaims, ...session.outputClaims]) if (!out.has(c.id.toLowerCase())) out.set(c.id.toLowerCase(), session.id);
   }
   return out;
-}
+});
 
 /** User input types that show a value without letting the user enter one. */
 const DISPLAY_ONLY = new Set(['readonly', 'paragraph']);
@@ -86,7 +100,7 @@ export function userInputType(set: PolicySet, from: Policy, id: string): string 
  * DisplayClaims (and the DisplayClaims of the display controls it shows) whose claim type has a
  * UserInputType the user can type into. Empty for other profiles.
  */
-export function claimsCollected(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): Set<string> {
+export const claimsCollected = memo((set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): Set<string> => {
   const out = new Set<string>();
   if (!isSelfAsserted(tp)) return out;
   const shown: string[] = [];
@@ -105,7 +119,7 @@ export function claimsCollected(set: PolicySet, from: Policy, tp: EffectiveTechn
     if (type !== undefined && type !== '' && !DISPLAY_ONLY.has(type.toLowerCase())) out.add(id.toLowerCase());
   }
   return out;
-}
+});
 
 /** `relying party B2C_1A_x` or `relying parties B2C_1A_x, B2C_1A_y`. */
 export function relyingPartyLabel(policies: Policy[]): string {

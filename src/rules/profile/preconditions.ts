@@ -1,4 +1,4 @@
-import { XmlElement } from '@rgrove/parse-xml';
+import { XmlElement } from '../../xml/nodes.js';
 import type { Policy } from '../../policy/policy.js';
 import type { PolicySet } from '../../policy/set.js';
 import { children, textOf } from '../../xml/element.js';

@@ -22,7 +22,7 @@ const rule: Rule = {
   check({ set, report }) {
     if (!setMentions(set, PROVIDER_CLASS.selfAsserted)) return;
     const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set)) {
+    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.selfAsserted)) {
       if (!isSelfAsserted(f.tp) || included.has(f.tp.id.toLowerCase()) || f.tp.displayClaims.length > 0) continue;
       let sources: ReturnType<typeof selfAssertedSources> | undefined;
       for (const oc of f.tp.outputClaims) {

@@ -1,5 +1,5 @@
 import { childOrder, SCHEMA_ORDER } from '../../policy/schema-order.js';
-import { XmlElement, type XmlNode } from '@rgrove/parse-xml';
+import { XmlElement, type XmlNode } from '../../xml/nodes.js';
 import { childElements } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { finalTechnicalProfiles, isEnrollmentPage, transformation, usesTotpControls } from '../../totp/azuremfa.js';
-import { ENROLLMENT_TRANSFORMATION_ORDER } from '../../totp/catalogue.js';
+import { ENROLLMENT_TRANSFORMATION_ORDER, PROVIDER_CLASS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
 const ORDER = ENROLLMENT_TRANSFORMATION_ORDER as readonly string[];
@@ -22,7 +22,7 @@ const rule: Rule = {
   },
   check({ set, report }) {
     if (!usesTotpControls(set)) return;
-    for (const f of finalTechnicalProfiles(set)) {
+    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.selfAsserted)) {
       if (!isEnrollmentPage(set, f.policy, f.tp)) continue;
       let last: { rank: number; id: string; method: string } | undefined;
       for (const ref of f.tp.inputClaimsTransformations) {

@@ -21,7 +21,7 @@ const rule: Rule = {
   },
   check({ set, report }) {
     if (!usesTotpControls(set)) return;
-    const finals = finalTechnicalProfiles(set);
+    const finals = finalTechnicalProfiles(set, PROVIDER_CLASS.selfAsserted);
     const enrollments = finals.filter((f) => f.tp.session && isEnrollmentPage(set, f.policy, f.tp));
     const verifications = finals.filter((f) => f.tp.session && isVerificationPage(set, f.policy, f.tp));
     for (const e of enrollments) {
