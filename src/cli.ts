@@ -45,6 +45,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--issuer <name>', 'the name the authenticator app shows (default: config "issuer", else the tenant name)')
     .option('--layer', 'add a TrustFrameworkExtensions_TOTP.xml layer and new relying parties; change no existing file (default)')
     .option('--inline', 'edit the extension file and relying parties in place instead')
+    .option('--regenerate', 'layer mode: rewrite the files an earlier inject wrote, after your policies or options changed')
     .option('--page-version <version>', 'selfasserted page contract version for the TOTP pages (default 2.1.26, at least 2.1.14)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')

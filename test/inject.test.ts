@@ -311,5 +311,10 @@ describe('refusals are clear and write nothing', () => {
     expect(plan.changes).toEqual([]);
     expect(plan.problems).toHaveLength(1);
     expect(plan.problems[0]).toMatch(/^Extensions_TOTP\.xml:\d+:1: this generated file differs from what b2c-totp would write now/);
+    // --regenerate rewrites it (only files b2c-totp wrote: the marker says which).
+    const again = injectFiles(edited, { regenerate: true });
+    expect(again.plan.problems).toEqual([]);
+    expect(again.plan.changes.map((c) => c.path)).toEqual(['Extensions_TOTP.xml']);
+    expect(again.result['Extensions_TOTP.xml']).toBe(first['Extensions_TOTP.xml']);
   });
 });

@@ -20,6 +20,7 @@ export interface InjectCommandOptions {
   pageVersion?: string;
   format: string;
   config?: string;
+  regenerate?: boolean;
 }
 
 /** `b2c-totp inject`: plan, show, and (with --write or --out) apply. Returns the exit code. */
@@ -40,6 +41,7 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
     pageVersion,
     journeys: split(opts.journey),
     identifiers: split(opts.identifier),
+    regenerate: opts.regenerate,
   });
   if (!opts.issuer && !config.issuer) plan.notes.push(`Issuer (the name the authenticator app shows) defaulted to '${issuer}'; set it with --issuer or "issuer" in b2c-totp.config.json.`);
 

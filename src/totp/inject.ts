@@ -26,6 +26,8 @@ export interface InjectOptions {
   identifiers?: string[];
   issuer: string;
   pageVersion?: PageVersion;
+  /** Layer mode: rewrite files an earlier run generated even when they would change. */
+  regenerate?: boolean;
 }
 
 export interface FileChange {
@@ -167,7 +169,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
     if (plan.problems.length) return plan;
     const copies = [...journeys.values()].map((j) => ({ id: j.copyId, steps: copiedSteps(set, j.journey, j.insertAt), journey: j.journey }));
 
-    if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, plan);
+    if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, plan, opts.regenerate ?? false);
     else inlineEdits(set, parent, list, blocks, copies, groupUpn, plan);
   }
   if (plan.problems.length === 0) checkResult(fullSet, plan);
@@ -430,6 +432,7 @@ function layerFiles(
   blocks: Blocks,
   copies: Array<{ id: string; steps: CopiedStep[]; journey: EffectiveJourney }>,
   plan: InjectPlan,
+  regenerate: boolean,
 ): void {
   const style = detectStyle(parent.text);
   const bom = parent.text.startsWith('\uFEFF') ? '\uFEFF' : '';
@@ -483,11 +486,11 @@ function layerFiles(
     '',
   ];
   const layerText = bom + reindent(lines.join('\n'), '', style) + style.eol;
-  addNewFile(all, layerPath, layerText, plan);
+  addNewFile(all, layerPath, layerText, plan, regenerate);
 
   for (const t of targets) {
     const copy = copies.find((c) => c.journey.id.toLowerCase() === t.journey.id.toLowerCase())!;
-    addNewFile(all, sibling(t.rp, '_TOTP'), relyingPartyCopy(t.rp, layerId, copy.id), plan);
+    addNewFile(all, sibling(t.rp, '_TOTP'), relyingPartyCopy(t.rp, layerId, copy.id), plan, regenerate);
   }
   const rpIds = targets.map((t) => `${t.rp.policyId}_TOTP`).sort();
   plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), layerId, ...rpIds].join(', ')}.`);
@@ -531,19 +534,19 @@ function sibling(p: Policy, suffix: string): { display: string; abs: string } {
   };
 }
 
-function addNewFile(set: PolicySet, where: { display: string; abs: string }, text: string, plan: InjectPlan): void {
+function addNewFile(set: PolicySet, where: { display: string; abs: string }, text: string, plan: InjectPlan, regenerate: boolean): void {
   const existing = [...set.policies, ...set.broken].find((p) => p.absPath === where.abs);
   if (existing && !(existing instanceof Policy && isGenerated(existing))) {
     plan.problems.push(`${where.display}: a file with this name exists and was not written by b2c-totp; move it away or use --inline.`);
     return;
   }
   plan.changes.push({ path: where.display, absPath: where.abs, before: existing?.text, after: text });
-  if (existing && existing.text !== text) {
+  if (existing && existing.text !== text && !regenerate) {
     const a = existing.text.split(/\r\n|\r|\n/);
     const b = text.split(/\r\n|\r|\n/);
     let line = 0;
     while (line < a.length && a[line] === b[line]) line++;
-    plan.problems.push(`${where.display}:${line + 1}:1: this generated file differs from what b2c-totp would write now (it was edited, or the policies or options changed); delete it to regenerate, and keep your own changes in another file.`);
+    plan.problems.push(`${where.display}:${line + 1}:1: this generated file differs from what b2c-totp would write now (it was edited, or the policies or options changed); run again with --regenerate (or delete it), and keep your own changes in another file.`);
   }
 }
 
