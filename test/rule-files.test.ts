@@ -38,6 +38,7 @@ const CATEGORIES: Record<RuleCategory, true> = {
   profile: true,
   content: true,
   flow: true,
+  limit: true,
 };
 const SEVERITIES: Record<Severity, true> = { error: true, warning: true, info: true };
 

@@ -42,6 +42,10 @@ import productionSettings from './environment/production-settings.js';
 import unknownSetting from './environment/unknown-setting.js';
 import contentDefinitionDataUri from './content/content-definition-data-uri.js';
 import pageVersionExists from './content/page-version-exists.js';
+import scriptExecutionNeedsContract from './content/script-execution-needs-contract.js';
+import policyFileSize from './limit/policy-file-size.js';
+import emptyAppId from './profile/empty-app-id.js';
+import extensionAttributesApp from './profile/extension-attributes-app.js';
 import selfAssertedOutputSource from './profile/self-asserted-output-source.js';
 import preconditionClaim from './profile/precondition-claim.js';
 import booleanPreconditionValue from './profile/boolean-precondition-value.js';
@@ -51,6 +55,7 @@ import multipleExchanges from './journey/multiple-exchanges.js';
 import sendClaims from './journey/send-claims.js';
 import stepOrder from './journey/step-order.js';
 import subJourneyType from './journey/sub-journey-type.js';
+import selectionFollowedByExchange from './journey/selection-followed-by-exchange.js';
 import placeholder from './placeholder/placeholder.js';
 import caseMismatch from './reference/case-mismatch.js';
 import selectionTarget from './reference/selection-target.js';
@@ -81,6 +86,10 @@ export const RULES: readonly Rule[] = [
   unknownSetting,
   contentDefinitionDataUri,
   pageVersionExists,
+  scriptExecutionNeedsContract,
+  policyFileSize,
+  emptyAppId,
+  extensionAttributesApp,
   selfAssertedOutputSource,
   preconditionClaim,
   booleanPreconditionValue,
@@ -90,6 +99,7 @@ export const RULES: readonly Rule[] = [
   sendClaims,
   stepOrder,
   subJourneyType,
+  selectionFollowedByExchange,
   policyId,
   publicPolicyUri,
   tenantId,

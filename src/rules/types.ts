@@ -6,7 +6,7 @@ import type { TargetEnvironment } from '../policy/settings.js';
 import type { Span } from '../xml/element.js';
 import type { XsdValidator } from '../xsd/validate.js';
 
-export type RuleCategory = 'xml' | 'chain' | 'reference' | 'duplicate' | 'journey' | 'structure' | 'azuremfa' | 'totp' | 'placeholder' | 'environment' | 'flow' | 'profile' | 'content';
+export type RuleCategory = 'xml' | 'chain' | 'reference' | 'duplicate' | 'journey' | 'structure' | 'azuremfa' | 'totp' | 'placeholder' | 'environment' | 'flow' | 'profile' | 'content' | 'limit';
 
 export interface RuleMeta {
   /** Stable code used in config, disable comments and SARIF, e.g. `REF-001`. */
