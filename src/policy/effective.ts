@@ -54,7 +54,9 @@ export interface EffectiveTechnicalProfile {
 const cache = new WeakMap<PolicySet, Map<Policy, Map<string, EffectiveTechnicalProfile | null>>>();
 
 /** The merged technical profile `id` as seen from `from`, or undefined when no layer defines it. */
-export function effectiveTechnicalProfile(set: PolicySet, from: Policy, id: string): EffectiveTechnicalProfile | undefined {
+export function effectiveTechnicalProfile(set: PolicySet, viewer: Policy, id: string): EffectiveTechnicalProfile | undefined {
+  // A merge sees only technical profiles, so files without any share their base's merged views.
+  const from = set.viewFor('TechnicalProfile', viewer);
   let perSet = cache.get(set);
   if (!perSet) cache.set(set, (perSet = new Map()));
   let perPolicy = perSet.get(from);

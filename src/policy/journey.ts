@@ -19,7 +19,24 @@ export interface EffectiveJourney {
 }
 
 /** A journey as seen from `from`: a child policy's step with the same Order replaces the base step. */
-export function effectiveJourney(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string): EffectiveJourney | undefined {
+const journeys = new WeakMap<PolicySet, Map<Policy, Map<string, EffectiveJourney | null>>>();
+
+export function effectiveJourney(set: PolicySet, viewer: Policy, kind: 'UserJourney' | 'SubJourney', id: string): EffectiveJourney | undefined {
+  // Cached per the nearest file that defines journeys of this kind: relying parties share their base's view.
+  const from = set.viewFor(kind, viewer);
+  let perSet = journeys.get(set);
+  if (!perSet) journeys.set(set, (perSet = new Map()));
+  let perPolicy = perSet.get(from);
+  if (!perPolicy) perSet.set(from, (perPolicy = new Map()));
+  const key = `${kind}:${id.toLowerCase()}`;
+  const hit = perPolicy.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const journey = mergeJourney(set, from, kind, id);
+  perPolicy.set(key, journey ?? null);
+  return journey;
+}
+
+function mergeJourney(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string): EffectiveJourney | undefined {
   const layers = set.layers(kind, id, from);
   if (layers.length === 0) return undefined;
   const byOrder = new Map<number, Step>();

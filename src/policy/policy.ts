@@ -99,6 +99,11 @@ export class Policy {
     return this.defs.get(kind)!.values();
   }
 
+  /** Whether this file defines anything of `kind`. */
+  definesAny(kind: DefKind): boolean {
+    return this.defs.get(kind)!.size > 0;
+  }
+
   ids(kind: DefKind): IterableIterator<string> {
     return this.defs.get(kind)!.keys();
   }

@@ -158,6 +158,17 @@ export class PolicySet {
     return loose;
   }
 
+  /**
+   * The nearest policy in `from`'s chain that defines anything of `kind` (else the root): every lookup
+   * of that kind sees the same from both, so merged views computed for one serve the other (relying
+   * parties rarely define technical profiles or journeys of their own).
+   */
+  viewFor(kind: DefKind, from: Policy): Policy {
+    const chain = this.chain(from);
+    for (const p of chain) if (p.definesAny(kind)) return p;
+    return chain[chain.length - 1]!;
+  }
+
   /** Every definition visible from `from`, root ancestor first: the layers an override merges. */
   layers(kind: DefKind, id: string, from: Policy): Found[] {
     const out: Found[] = [];
