@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cleanSets } from './helpers/clean-sets.js';
 import { KNOWN_PAGES, PAGE_VERSIONS, parseDataUri, versionsOf } from '../src/rules/content/page-versions.js';
 import { PAGE_IDS, SELFASSERTED_PAGE, formatVersion } from '../src/totp/catalogue.js';
-import { injectFiles } from './helpers/inject.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
-import { describeShared, FLAVOURS } from './helpers/shared.js';
+import { describeShared } from './helpers/shared.js';
 
 // Literal positions in the pinned starter pack: in SocialAndLocalAccounts/TrustFrameworkBase.xml the DataUri of
 // api.error is line 408, api.signuporsignin's line 437, api.selfasserted's line 446 and api.localaccountsignin's line
@@ -25,11 +22,6 @@ function withDataUri(contentDefinition: string, value: string, flavour = 'Social
   return seed(files, BASE, text.slice(start, close + '</DataUri>'.length), `${text.slice(start, open)}<DataUri>${value}</DataUri>`);
 }
 
-function readDir(dir: string): Files {
-  const files: Files = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) files[f] = readFileSync(path.join(dir, f), 'utf8');
-  return files;
-}
 
 describe('page-version table (src/rules/content/page-versions.ts)', () => {
   it('knows every page id of the catalogue, plus claimsconsent', () => {
@@ -60,18 +52,9 @@ describe('page-version table (src/rules/content/page-versions.ts)', () => {
 });
 
 describeShared('content-definition rules: clean sets give no findings', () => {
-  const sets: Array<[string, Files]> = [
-    ...FLAVOURS.map((f): [string, Files] => [f, readFlavour(f)]),
-    ['scenarios/phone-number-passwordless', readFlavour('scenarios/phone-number-passwordless')],
-    ['scenarios/linkedin-identity-provider + SocialAndLocalAccounts base', { [BASE]: readFlavour('SocialAndLocalAccounts')[BASE]!, ...readFlavour('scenarios/linkedin-identity-provider') }],
-    ['scenarios/password-change + LocalAccounts base', { [BASE]: readFlavour('LocalAccounts')[BASE]!, ...readFlavour('scenarios/password-change') }],
-    ['test/fixtures/contoso', readDir(fileURLToPath(new URL('./fixtures/contoso/', import.meta.url)))],
-    ['test/fixtures/totp + SocialAndLocalAccounts', { ...readFlavour('SocialAndLocalAccounts'), ...readDir(fileURLToPath(new URL('./fixtures/totp/', import.meta.url))) }],
-    ['inject (layer) on SocialAndLocalAccountsWithMfa', injectFiles(readFlavour('SocialAndLocalAccountsWithMfa')).result],
-  ];
-  for (const [name, files] of sets) {
+  for (const [name, files] of cleanSets()) {
     it(`${name}: no CD-001 or CD-002 findings`, () => {
-      expect(lintFiles(files).filter((d) => OURS.includes(d.ruleId))).toEqual([]);
+      expect(lintFiles(files()).filter((d) => OURS.includes(d.ruleId))).toEqual([]);
     });
   }
 });

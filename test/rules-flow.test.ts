@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { cleanSets } from './helpers/clean-sets.js';
 import { injectFiles } from './helpers/inject.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
 import { describeShared, FLAVOURS } from './helpers/shared.js';
@@ -28,20 +28,9 @@ function withoutFacebook(): Files {
 }
 
 describeShared('FLOW rules: policy sets that upload give no findings', () => {
-  const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-  const sal = readFlavour('SocialAndLocalAccounts');
-  const sets: Array<[string, () => Files]> = [
-    ...FLAVOURS.map((f): [string, () => Files] => [f, () => readFlavour(f)]),
-    ['scenarios/phone-number-passwordless', () => readFlavour('scenarios/phone-number-passwordless')],
-    ['scenarios/linkedin-identity-provider + SocialAndLocalAccounts base', () => ({ [BASE]: sal[BASE]!, ...readFlavour('scenarios/linkedin-identity-provider') })],
-    ['scenarios/password-change + LocalAccounts base', () => ({ [BASE]: readFlavour('LocalAccounts')[BASE]!, ...readFlavour('scenarios/password-change') })],
-    ['test/fixtures/contoso', () => readFlavour(`${FIXTURES}contoso`)],
-    ['test/fixtures/totp over SocialAndLocalAccounts', () => ({ ...sal, ...readFlavour(`${FIXTURES}totp`) })],
-    ['test/fixtures/totp over LocalAccounts', () => ({ ...readFlavour('LocalAccounts'), ...readFlavour(`${FIXTURES}totp`) })],
-  ];
   // The SocialAndLocal flavours also map the Token endpoint to RedeemRefreshToken, which outputs neither email
   // nor identityProvider: only the DefaultUserJourney is checked, as the service does.
-  it.each(sets)('%s', (_name, files) => {
+  it.each(cleanSets())('%s', (_name, files) => {
     expect(flowFindings(files())).toEqual([]);
   });
 

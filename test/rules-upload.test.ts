@@ -1,11 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { cleanSets } from './helpers/clean-sets.js';
 import { MAX_POLICY_BYTES } from '../src/rules/limit/policy-file-size.js';
-import { injectFiles } from './helpers/inject.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
-import { describeShared, FLAVOURS } from './helpers/shared.js';
+import { describeShared } from './helpers/shared.js';
 
 // Upload-time checks from upload-errors.md §1: EXT-001 (#24), META-001 (#23), JRN-005 (#15), CD-003 (#28),
 // LIMIT-001 (#32). Positions are literal, against the pinned starter pack:
@@ -23,24 +20,9 @@ const RP = 'SignUpOrSignin.xml';
 const OURS = ['EXT-001', 'META-001', 'JRN-005', 'CD-003', 'LIMIT-001'];
 const URN = 'urn:com:microsoft:aad:b2c:elements:';
 
-function readDir(dir: string): Files {
-  const files: Files = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) files[f] = readFileSync(path.join(dir, f), 'utf8');
-  return files;
-}
 
 describeShared('upload rules: clean sets give no findings', () => {
-  const sets: Array<[string, () => Files]> = [
-    ...FLAVOURS.map((f): [string, () => Files] => [f, () => readFlavour(f)]),
-    ['scenarios/phone-number-passwordless', () => readFlavour('scenarios/phone-number-passwordless')],
-    ['scenarios/linkedin-identity-provider + SocialAndLocalAccounts base', () => ({ [BASE]: readFlavour('SocialAndLocalAccounts')[BASE]!, ...readFlavour('scenarios/linkedin-identity-provider') })],
-    ['scenarios/password-change + LocalAccounts base', () => ({ [BASE]: readFlavour('LocalAccounts')[BASE]!, ...readFlavour('scenarios/password-change') })],
-    ['test/fixtures/contoso', () => readDir(fileURLToPath(new URL('./fixtures/contoso/', import.meta.url)))],
-    ['test/fixtures/totp + SocialAndLocalAccounts', () => ({ ...readFlavour('SocialAndLocalAccounts'), ...readDir(fileURLToPath(new URL('./fixtures/totp/', import.meta.url))) })],
-    ['inject (layer) on SocialAndLocalAccountsWithMfa', () => injectFiles(readFlavour('SocialAndLocalAccountsWithMfa')).result],
-    ['inject (inline) on SocialAndLocalAccounts', () => injectFiles(readFlavour('SocialAndLocalAccounts'), { mode: 'inline' }).result],
-  ];
-  for (const [name, files] of sets) {
+  for (const [name, files] of cleanSets()) {
     it(`${name}: no ${OURS.join(', ')} findings`, () => {
       expect(lintFiles(files()).filter((d) => OURS.includes(d.ruleId))).toEqual([]);
     });
