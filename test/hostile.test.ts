@@ -188,6 +188,13 @@ describe('hostile input through the CLI: not XML, or not UTF-8', () => {
     expect(r.out).not.toContain('AAAAAAAAAA');
   });
 
+  it('a 15 MB policy (14,000 claim types): read and linted, one located LIMIT-001 error', () => {
+    const claims = Array.from({ length: 14_000 }, (_, i) => `      <ClaimType Id="claim${i}">\n        <DisplayName>${'Claim number '.repeat(80)}${i}</DisplayName>\n        <DataType>string</DataType>\n      </ClaimType>\n`).join('');
+    const big = goodPolicy('B2C_1A_Big').replace('    </ClaimsSchema>', `${claims}    </ClaimsSchema>`);
+    expect(big.length).toBeGreaterThan(15_000_000);
+    expectOneError('big15.xml', big, 'LIMIT-001', 1, 1, /^big15\.xml is [\d,]+ bytes/);
+  }, 60_000);
+
   it('a 5 MB attribute value that is never closed: XML-001, value never echoed', () => {
     const start = `<TrustFrameworkPolicy xmlns="${NS}" Note="`;
     // Reported where the unclosed value starts.
