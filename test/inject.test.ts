@@ -53,6 +53,9 @@ describeShared('inject on every starter-pack flavour', () => {
           expect(plan.problems).toEqual([]);
           expect(plan.changes.length).toBeGreaterThan(0);
           expect(plan.protected.map((p) => p.journeyId)).toContain('SignUpOrSignIn');
+          // The WithMfa packs already run phone MFA: the plan says so, once per journey.
+          const phoneNotes = plan.notes.filter((n) => n.includes('already runs phone MFA'));
+          expect(phoneNotes.length).toBe(flavour.endsWith('WithMfa') ? plan.protected.length : 0);
         });
 
         it('lints with 0 errors', () => {

@@ -147,6 +147,12 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
         }
         entry = { journey: t.journey, insertAt, copyId: `${t.journey.id}_TOTP` };
         journeys.set(key, entry);
+        const phone = t.journey.steps.filter((s) => stepProfiles(set, parent, s).some((tp) => handlerIs(tp, 'PhoneFactorProtocolProvider')));
+        if (phone.length) {
+          plan.notes.push(
+            `Journey '${t.journey.id}' already runs phone MFA (step ${phone.map((s) => s.order).join(', ')}); TOTP is added before it, so users get both. Remove the phone steps from ${entry.copyId} if TOTP replaces them.`,
+          );
+        }
         for (const s of t.journey.steps.slice(0, insertAt)) {
           for (const tp of stepProfiles(set, parent, s)) {
             for (const c of tp.outputClaims) identifierClaims.add(c.id);
