@@ -51,10 +51,19 @@ export interface EffectiveTechnicalProfile {
   session: RefById | undefined;
 }
 
-const cache = new WeakMap<PolicySet, Map<Policy, Map<string, EffectiveTechnicalProfile | null>>>();
+/** Marks a merge under way: an include that reaches it again is a cycle and is skipped. */
+const IN_PROGRESS = Symbol('in progress');
+type Entry = EffectiveTechnicalProfile | null | typeof IN_PROGRESS;
+const cache = new WeakMap<PolicySet, Map<Policy, Map<string, Entry>>>();
 
 /** The merged technical profile `id` as seen from `from`, or undefined when no layer defines it. */
 export function effectiveTechnicalProfile(set: PolicySet, viewer: Policy, id: string): EffectiveTechnicalProfile | undefined {
+  const entry = cached(set, viewer, id);
+  return entry === IN_PROGRESS || entry === null ? undefined : entry;
+}
+
+/** Cached merge; included profiles go through the same cache, so AAD-Common is merged once, not per includer. */
+function cached(set: PolicySet, viewer: Policy, id: string): Entry {
   // A merge sees only technical profiles, so files without any share their base's merged views.
   const from = set.viewFor('TechnicalProfile', viewer);
   let perSet = cache.get(set);
@@ -63,14 +72,14 @@ export function effectiveTechnicalProfile(set: PolicySet, viewer: Policy, id: st
   if (!perPolicy) perSet.set(from, (perPolicy = new Map()));
   const key = id.toLowerCase();
   const hit = perPolicy.get(key);
-  if (hit !== undefined) return hit ?? undefined;
-  perPolicy.set(key, null); // guards include cycles
-  const tp = build(set, from, id, new Set([key]));
+  if (hit !== undefined) return hit;
+  perPolicy.set(key, IN_PROGRESS);
+  const tp = build(set, from, id);
   perPolicy.set(key, tp ?? null);
-  return tp;
+  return tp ?? null;
 }
 
-function build(set: PolicySet, from: Policy, id: string, visiting: Set<string>): EffectiveTechnicalProfile | undefined {
+function build(set: PolicySet, from: Policy, id: string): EffectiveTechnicalProfile | undefined {
   const layers = set.layers('TechnicalProfile', id, from);
   if (layers.length === 0) return undefined;
   const tp: EffectiveTechnicalProfile = {
@@ -96,10 +105,8 @@ function build(set: PolicySet, from: Policy, id: string, visiting: Set<string>):
       const ref = inc.attributes.ReferenceId;
       if (!ref) continue;
       tp.includes.push({ id: ref, element: inc, policy: l.policy });
-      if (visiting.has(ref.toLowerCase())) continue;
-      visiting.add(ref.toLowerCase());
-      const included = build(set, from, ref, visiting);
-      visiting.delete(ref.toLowerCase());
+      const included = cached(set, from, ref);
+      if (included === IN_PROGRESS) continue; // an include cycle: the profile is already being merged
       if (included) {
         mergeInto(tp, included);
         tp.unresolvedIncludes.push(...included.unresolvedIncludes);
