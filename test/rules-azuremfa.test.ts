@@ -1,17 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { totpSet } from './helpers/clean-sets.js';
 import { RULES } from '../src/rules/index.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
 import { describeShared, FLAVOURS } from './helpers/shared.js';
 
 /** Our own TOTP policy set (extension + relying party), written for these tests. */
-const FIXTURE = fileURLToPath(new URL('./fixtures/totp/', import.meta.url));
 const EXT = 'TrustFrameworkExtensions_TOTP.xml';
 const AZMFA = RULES.filter((r) => r.meta.category === 'azuremfa').map((r) => r.meta.id);
-
-function totpSet(flavour = 'SocialAndLocalAccounts'): Files {
-  return { ...readFlavour(flavour), ...readFlavour(FIXTURE) };
-}
 
 /** The set with one defect seeded into the TOTP extension. */
 function seeded(find: string, replacement: string, flavour?: string): Files {

@@ -1,21 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { totpSet } from './helpers/clean-sets.js';
 import { RULES } from '../src/rules/index.js';
 import { loadXsdValidator, type XsdValidator } from '../src/xsd/validate.js';
 import { expectFindings, type Files, lintFiles, readFlavour, seed } from './helpers/policy-set.js';
 import { describeShared, FLAVOURS, XSD_PATH } from './helpers/shared.js';
 
 /** Our own TOTP policy set (extension + relying party), written for these tests from totp-spec §4. */
-const FIXTURE = fileURLToPath(new URL('./fixtures/totp/', import.meta.url));
 const EXT = 'TrustFrameworkExtensions_TOTP.xml';
 const RP = 'SignUpOrSignIn_TOTP.xml';
 const OURS = RULES.filter((r) => r.meta.category === 'totp' || r.meta.category === 'azuremfa');
 const TOTP = OURS.filter((r) => r.meta.category === 'totp').map((r) => r.meta.id);
 const OUR_ERRORS = OURS.filter((r) => r.meta.severity === 'error').map((r) => r.meta.id);
-
-function totpSet(flavour = 'SocialAndLocalAccounts'): Files {
-  return { ...readFlavour(flavour), ...readFlavour(FIXTURE) };
-}
 
 /** The set with one defect seeded into the TOTP extension. */
 function seeded(find: string, replacement: string, files: Files = totpSet()): Files {

@@ -6,6 +6,11 @@ import { FLAVOURS } from './shared.js';
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const BASE = 'TrustFrameworkBase.xml';
 
+/** A starter-pack flavour with our own TOTP extension and relying party on top. */
+export function totpSet(flavour = 'SocialAndLocalAccounts'): Files {
+  return { ...readFlavour(flavour), ...readFlavour(`${FIXTURES}totp`) };
+}
+
 /**
  * Policy sets that upload (or that our generator writes): rules must give them no findings. Lazy, so a
  * machine without ../shared can still import this module.
@@ -17,8 +22,8 @@ export function cleanSets(): Array<[string, () => Files]> {
     ['scenarios/linkedin-identity-provider + SocialAndLocalAccounts base', () => ({ [BASE]: readFlavour('SocialAndLocalAccounts')[BASE]!, ...readFlavour('scenarios/linkedin-identity-provider') })],
     ['scenarios/password-change + LocalAccounts base', () => ({ [BASE]: readFlavour('LocalAccounts')[BASE]!, ...readFlavour('scenarios/password-change') })],
     ['test/fixtures/contoso', () => readFlavour(`${FIXTURES}contoso`)],
-    ['test/fixtures/totp + SocialAndLocalAccounts', () => ({ ...readFlavour('SocialAndLocalAccounts'), ...readFlavour(`${FIXTURES}totp`) })],
-    ['test/fixtures/totp + LocalAccounts', () => ({ ...readFlavour('LocalAccounts'), ...readFlavour(`${FIXTURES}totp`) })],
+    ['test/fixtures/totp + SocialAndLocalAccounts', () => totpSet('SocialAndLocalAccounts')],
+    ['test/fixtures/totp + LocalAccounts', () => totpSet('LocalAccounts')],
     ['inject (layer) on SocialAndLocalAccountsWithMfa', () => injectFiles(readFlavour('SocialAndLocalAccountsWithMfa')).result],
     ['inject (inline) on SocialAndLocalAccounts', () => injectFiles(readFlavour('SocialAndLocalAccounts'), { mode: 'inline' }).result],
   ];
