@@ -1,17 +1,4 @@
-import { XmlElement } from '../../xml/nodes.js';
 import type { Rule } from '../types.js';
-
-/** Every element of that name below (and including) `root`. */
-function byName(root: XmlElement, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const stack: XmlElement[] = [root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    if (el.name === name) out.push(el);
-    for (const c of el.children) if (c instanceof XmlElement) stack.push(c);
-  }
-  return out;
-}
 
 const rule: Rule = {
   meta: {
@@ -40,7 +27,8 @@ const rule: Rule = {
           message: `DeploymentMode="${mode}" in environment '${env.name}', which is marked production: use Production (or leave it out).`,
         });
       }
-      for (const el of byName(p.root, 'JourneyInsights')) {
+      for (const el of p.source.elements) {
+        if (el.name !== 'JourneyInsights') continue;
         const dev = el.attributes.DeveloperMode;
         if (dev !== undefined && ['true', '1'].includes(dev.trim().toLowerCase())) {
           report({
