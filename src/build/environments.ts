@@ -5,12 +5,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
-import { CONFIG_FILE, type Config, ConfigError, loadConfig } from '../config/config.js';
+import { CONFIG_FILE, type Config, ConfigError, loadConfig, readJsonFile } from '../config/config.js';
 import { UsageError } from '../policy/load.js';
 import type { TargetEnvironment } from '../policy/settings.js';
 import { jsonPathOffset } from '../util/json-position.js';
 import { didYouMean } from '../util/suggest.js';
-import { LineIndex } from '../xml/lines.js';
 
 export const APPSETTINGS_FILE = 'appsettings.json';
 
@@ -168,7 +167,7 @@ interface LoadedAppSettings {
 /** Reads appsettings.json as the VS Code B2C extension writes it. Errors point at file:line:column. */
 export function loadAppSettings(file: string, cwd: string): LoadedAppSettings {
   const shown = display(file, cwd);
-  const { raw, text, lines } = readJson(file, shown);
+  const { raw, text, lines } = readJsonFile(file, shown);
   const parsed = appSettingsSchema.safeParse(raw);
   const fail = (where: Array<string | number>, message: string): never => {
     const at = lines.position(jsonPathOffset(text, where));
@@ -198,24 +197,6 @@ function checkNames(envs: Environment[], shown: string): void {
     const prev = seen.get(key);
     if (prev !== undefined) throw new ConfigError(`${shown}: environments '${prev}' and '${e.name}' would share the folder dist/${e.name}; rename one.`);
     seen.set(key, e.name);
-  }
-}
-
-function readJson(file: string, shown: string): { raw: unknown; text: string; lines: LineIndex } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    throw new ConfigError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
-  const lines = new LineIndex(text);
-  try {
-    return { raw: JSON.parse(text) as unknown, text, lines };
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const at = lines.position(pos ? Number(pos[1]) : 0);
-    throw new ConfigError(`${shown}:${at.line}:${at.column}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}.`);
   }
 }
 

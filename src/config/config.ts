@@ -58,28 +58,31 @@ export interface LoadedConfig {
   dir: string;
 }
 
+/** Reads a JSON file (BOM allowed); unreadable or invalid JSON is a ConfigError at file:line:column. */
+export function readJsonFile(file: string, shown: string): { raw: unknown; text: string; lines: LineIndex } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new ConfigError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  const lines = new LineIndex(text);
+  try {
+    return { raw: JSON.parse(text) as unknown, text, lines };
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const at = lines.position(pos ? Number(pos[1]) : 0);
+    throw new ConfigError(`${shown}:${at.line}:${at.column}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}.`);
+  }
+}
+
 /** The config named with --config, else b2c-totp.config.json in the working folder or the nearest ancestor. */
 export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   const file = explicit ? path.resolve(cwd, explicit) : findUp(cwd);
   if (!file) return { config: {}, path: undefined, dir: cwd };
   const display = path.relative(cwd, file).split(path.sep).join('/') || CONFIG_FILE;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${display}: cannot read config (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
-  text = text.replace(/^\uFEFF/, '');
-  const lines = new LineIndex(text);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const at = lines.position(pos ? Number(pos[1]) : 0);
-    throw new ConfigError(`${display}:${at.line}:${at.column}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}.`);
-  }
+  const { raw, text, lines } = readJsonFile(file, display);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
