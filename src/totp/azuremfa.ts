@@ -54,6 +54,11 @@ export function finalTechnicalProfiles(set: PolicySet, provider?: string): Final
   const hit = perSet.get(key);
   if (hit) return hit;
   const out: FinalTechnicalProfile[] = [];
+  // No file names the provider: no profile can run it.
+  if (provider !== undefined && !setMentions(set, provider)) {
+    perSet.set(key, out);
+    return out;
+  }
   for (const p of set.policies) {
     if (!set.isComplete(p)) continue;
     const below = set.policies.filter((q) => q !== p && set.chain(q).includes(p));
@@ -103,12 +108,11 @@ export function azureMfaProfiles(set: PolicySet): RunnableAzureMfaProfile[] {
   const hit = runnable.get(set);
   if (hit) return hit;
   const out: RunnableAzureMfaProfile[] = [];
-  if (usesAzureMfa(set)) {
-    const included = includedIds(set);
-    for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa)) {
-      const op = operationOf(f.tp);
-      if (op && !included.has(f.tp.id.toLowerCase())) out.push({ ...f, op });
-    }
+  const finals = finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa);
+  const included = finals.length ? includedIds(set) : new Set<string>();
+  for (const f of finals) {
+    const op = operationOf(f.tp);
+    if (op && !included.has(f.tp.id.toLowerCase())) out.push({ ...f, op });
   }
   runnable.set(set, out);
   return out;

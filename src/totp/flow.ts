@@ -5,7 +5,7 @@ import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
 import { child, children } from '../xml/element.js';
 import type { OperationCall } from './azuremfa.js';
-import { transformation, transformationClaims } from './azuremfa.js';
+import { transformation, transformationClaims, usesAzureMfa } from './azuremfa.js';
 import { IDENTITY_PROVIDER_PROTOCOLS } from './catalogue.js';
 
 /** One ClaimsExchange of a step, with its technical profile as the flow's policy sees it. */
@@ -294,6 +294,7 @@ export function unpairedCalls(
   where: 'before' | 'after',
   callsOf: (from: Policy, tp: EffectiveTechnicalProfile) => OperationCall[],
 ): UnpairedCall[] {
+  if (!usesAzureMfa(set)) return []; // only AzureMfa operations pair up
   const state = new Map<XmlElement, Map<XmlElement | undefined, { paired: boolean; hit: UnpairedCall }>>();
   for (const flow of definitionFlows(set)) {
     const perStep = flow.steps.map((fs) => fs.exchanges.map((ex) => (ex.tp ? callsOf(flow.from, ex.tp) : [])));

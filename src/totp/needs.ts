@@ -1,7 +1,7 @@
 import type { ClaimRef } from '../policy/effective.js';
 import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
-import { type OperationCall, operationsRun, transformation, transformationClaims } from './azuremfa.js';
+import { type OperationCall, operationsRun, transformation, transformationClaims, usesAzureMfa, usesTotpControls } from './azuremfa.js';
 import { addTransformationOutputs, availableInside, type FlowExchange, type Need, policyNames, type UnmetNeed, unmetNeeds } from './flow.js';
 
 export interface AzureMfaInputNeed {
@@ -15,6 +15,7 @@ export interface AzureMfaInputNeed {
  * Inputs with a DefaultValue, and claims the AzureMfa TP's own input transformations create, are fine.
  */
 export function unmetAzureMfaInputs(set: PolicySet, partner: string, operations: readonly string[]): Array<UnmetNeed<AzureMfaInputNeed>> {
+  if (!usesAzureMfa(set)) return [];
   return unmetNeeds<AzureMfaInputNeed>(set, (from: Policy, ex: FlowExchange) => {
     if (!ex.tp) return [];
     const out: Array<Need<AzureMfaInputNeed>> = [];
@@ -68,6 +69,7 @@ export function unmetLabelInputs(
   set: PolicySet,
   isEnrollment: (from: Policy, ex: FlowExchange) => boolean,
 ): Array<UnmetNeed<LabelInputNeed>> {
+  if (!usesTotpControls(set)) return []; // enrollment pages are recognised by their TOTP controls
   return unmetNeeds<LabelInputNeed>(set, (from, ex) => {
     if (!ex.tp || !isEnrollment(from, ex)) return [];
     const out: Array<Need<LabelInputNeed>> = [];

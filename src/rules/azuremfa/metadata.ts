@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, isAzureMfa, usesAzureMfa } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, isAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATION_KEY, PROVIDER_CLASS, UNDOCUMENTED_AZURE_MFA_METADATA, USER_MESSAGE_PREFIX } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -19,7 +19,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
     for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa)) {
       if (!isAzureMfa(f.tp)) continue;
       for (const [key, item] of f.tp.metadata) {

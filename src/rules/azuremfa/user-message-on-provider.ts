@@ -1,4 +1,4 @@
-import { finalTechnicalProfiles, isAzureMfa, usesAzureMfa } from '../../totp/azuremfa.js';
+import { finalTechnicalProfiles, isAzureMfa } from '../../totp/azuremfa.js';
 import { PROVIDER_CLASS, USER_MESSAGE_PREFIX } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
 
@@ -18,7 +18,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
     for (const f of finalTechnicalProfiles(set, PROVIDER_CLASS.azureMfa)) {
       if (!isAzureMfa(f.tp)) continue;
       for (const [key, item] of f.tp.metadata) {

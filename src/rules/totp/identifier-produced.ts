@@ -1,4 +1,4 @@
-import { isEnrollmentPage, usesTotpControls } from '../../totp/azuremfa.js';
+import { isEnrollmentPage } from '../../totp/azuremfa.js';
 import { policyNames } from '../../totp/flow.js';
 import { unmetLabelInputs } from '../../totp/needs.js';
 import type { Rule } from '../types.js';
@@ -20,7 +20,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesTotpControls(set)) return;
     const unmet = unmetLabelInputs(set, (from, ex) => !!ex.tp && isEnrollmentPage(set, from, ex.tp));
     for (const u of unmet) {
       if (u.status !== 'missing') continue;

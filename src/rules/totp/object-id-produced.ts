@@ -1,4 +1,3 @@
-import { usesAzureMfa } from '../../totp/azuremfa.js';
 import { unmetAzureMfaInputs, unmetInputMessage } from '../../totp/needs.js';
 import type { Rule } from '../types.js';
 
@@ -18,7 +17,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
     const fix = 'sign the user in or read the account (a step whose technical profile outputs objectId) before this step.';
     for (const u of unmetAzureMfaInputs(set, 'objectId', ['BeginVerifyOTP'])) {
       if (u.status !== 'missing') continue;

@@ -1,4 +1,3 @@
-import { usesAzureMfa } from '../../totp/azuremfa.js';
 import { UPN_OVERRIDES } from '../../totp/catalogue.js';
 import { unmetAzureMfaInputs, unmetInputMessage } from '../../totp/needs.js';
 import type { Rule } from '../types.js';
@@ -20,7 +19,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
     const fix = `output ${UPN_OVERRIDES.claim} from an earlier step, e.g. add it to the OutputClaims of ${UPN_OVERRIDES.technicalProfiles.join(', ')}.`;
     for (const u of unmetAzureMfaInputs(set, UPN_OVERRIDES.claim, ['GetAvailableDevices', 'BeginVerifyOTP'])) {
       const { message, severity } = unmetInputMessage(u, fix);

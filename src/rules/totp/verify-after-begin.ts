@@ -1,4 +1,4 @@
-import { operationsRun, usesAzureMfa } from '../../totp/azuremfa.js';
+import { operationsRun } from '../../totp/azuremfa.js';
 import { unpairedCalls } from '../../totp/flow.js';
 import { describeCall } from '../../totp/needs.js';
 import type { Rule } from '../types.js';
@@ -20,7 +20,6 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    if (!usesAzureMfa(set)) return;
     for (const u of unpairedCalls(set, 'BeginVerifyOTP', 'VerifyOTP', 'after', (from, tp) => operationsRun(set, from, tp))) {
       report({
         file: u.exchange.policy,
