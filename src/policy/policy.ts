@@ -104,10 +104,6 @@ export class Policy {
     return this.defs.get(kind)!.size > 0;
   }
 
-  ids(kind: DefKind): IterableIterator<string> {
-    return this.defs.get(kind)!.keys();
-  }
-
   /** The RelyingParty's DefaultUserJourney reference element. */
   get defaultUserJourney(): XmlElement | undefined {
     return child(this.relyingParty, 'DefaultUserJourney');
@@ -118,10 +114,7 @@ export class Policy {
     return descendants(this.root, ...DEF_PATHS.TechnicalProfile);
   }
 
-  journeys(): XmlElement[] {
-    return [...descendants(this.root, 'UserJourneys', 'UserJourney'), ...descendants(this.root, 'SubJourneys', 'SubJourney')];
-  }
-
+  /** A journey element's own OrchestrationStep elements (not merged). */
   steps(journey: XmlElement): XmlElement[] {
     return children(child(journey, 'OrchestrationSteps'), 'OrchestrationStep');
   }

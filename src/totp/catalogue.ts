@@ -478,8 +478,21 @@ export const UPN_OVERRIDES = {
   technicalProfiles: ['AAD-UserReadUsingObjectId', 'LocalAccountSignUpWithLogonEmail', 'SelfAsserted-LocalAccountSignin-Email'],
 } as const;
 
-/** totpIdentifier sources in priority order (totp-spec §5). */
-export const TOTP_IDENTIFIER_SOURCES: readonly string[] = ['UserId', 'email', 'emails', 'signInName'];
+/**
+ * totpIdentifier sources in priority order: the sample's four (UserId, email, emails, signInName; totp-spec §5),
+ * with the other sign-in claims the issue and the starter packs use in between (username, signInNames.*, phone).
+ */
+export const TOTP_IDENTIFIER_SOURCES: readonly string[] = [
+  'UserId',
+  'username',
+  'email',
+  'emails',
+  'signInName',
+  'signInNames.emailAddress',
+  'signInNames.userName',
+  'phoneNumber',
+  'signInNames.phoneNumber',
+];
 
 export const TOTP_CONTENT_DEFINITION = {
   id: 'api.selfasserted.totp',

@@ -43,19 +43,6 @@ export interface IdentifierSource {
   outputType: string;
 }
 
-/** Claim Ids in priority order that commonly hold what the user signs in with (totp-spec §5). */
-export const KNOWN_IDENTIFIER_CLAIMS: readonly string[] = [
-  'UserId',
-  'username',
-  'email',
-  'emails',
-  'signInName',
-  'signInNames.emailAddress',
-  'signInNames.userName',
-  'phoneNumber',
-  'signInNames.phoneNumber',
-];
-
 /** Catalogue claims that only matter as identifier sources: never declared by the generator. */
 const IDENTIFIER_ONLY = new Set(['UserId', 'emails', 'ReadOnlyEmail']);
 

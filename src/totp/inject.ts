@@ -12,7 +12,7 @@ import { policyFromBytes } from '../policy/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { runRules } from '../rules/engine.js';
 import { RULES } from '../rules/index.js';
-import { PROVIDER_CLASS, type PageVersion, SELFASSERTED_PAGE } from './catalogue.js';
+import { PROVIDER_CLASS, type PageVersion, SELFASSERTED_PAGE, TOTP_IDENTIFIER_SOURCES } from './catalogue.js';
 import * as gen from './generate.js';
 
 /** Marks files `inject` wrote in layer mode, so a second run recognises them. */
@@ -283,7 +283,7 @@ function describeStep(step: Step): string {
 
 function chooseIdentifiers(set: PolicySet, from: Policy, produced: Set<string>, extra: string[], plan: InjectPlan): gen.IdentifierSource[] {
   const producedLower = new Set([...produced].map((c) => c.toLowerCase()));
-  const names = [...extra, ...gen.KNOWN_IDENTIFIER_CLAIMS.filter((c) => producedLower.has(c.toLowerCase())), gen.FALLBACK_IDENTIFIER];
+  const names = [...extra, ...TOTP_IDENTIFIER_SOURCES.filter((c) => producedLower.has(c.toLowerCase())), gen.FALLBACK_IDENTIFIER];
   const out: gen.IdentifierSource[] = [];
   for (const name of names) {
     const found = set.find('ClaimType', name, from);
