@@ -544,11 +544,14 @@ async function main(): Promise<void> {
       note(`${name}: ${(e as Error).message}`);
     }
   };
+  // `npm run bench -- memory` (or any section names) runs only those sections.
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const want = (name: string) => only.length === 0 || only.includes(name);
   try {
-    await step('in-process', () => benchInProcess(sets, allFiles));
-    await step('xmllint', () => benchXmllint(sets, allFiles, tmp));
-    await step('cold start', () => void benchColdStart(tmp));
-    await step('memory', () => benchMemory(tmp));
+    if (want('in-process')) await step('in-process', () => benchInProcess(sets, allFiles));
+    if (want('xmllint')) await step('xmllint', () => benchXmllint(sets, allFiles, tmp));
+    if (want('cold-start')) await step('cold start', () => void benchColdStart(tmp));
+    if (want('memory')) await step('memory', () => benchMemory(tmp));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
-import { parseXml, type XmlElement } from '@rgrove/parse-xml';
+import { parseDocument } from '../src/xml/parse.js';
+import type { XmlElement } from '../src/xml/nodes.js';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic, Severity } from '../src/report/diagnostic.js';
 import { runRules } from '../src/rules/engine.js';
@@ -244,7 +245,7 @@ describe('LineIndex', () => {
 });
 
 describe('attributeSpans and element spans', () => {
-  const root = (xml: string): XmlElement => parseXml(xml, { includeOffsets: true }).root!;
+  const root = (xml: string): XmlElement => parseDocument(xml).root!;
   const value = (xml: string, attr: string) => {
     const s = attributeSpans(xml, root(xml), attr);
     return s && { name: xml.slice(s.name.start, s.name.end), value: xml.slice(s.value.start, s.value.end), at: s.name.start };

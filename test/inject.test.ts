@@ -81,6 +81,8 @@ describeShared('inject on every starter-pack flavour', () => {
           if (mode === 'layer') {
             // Layer mode only adds files.
             for (const c of plan.changes) expect(c.before, c.path).toBeUndefined();
+            // New files follow the starter pack's encoding: UTF-8 with a BOM, as every file there is.
+            for (const c of plan.changes) expect(c.after.charCodeAt(0), c.path).toBe(0xfeff);
             for (const name of Object.keys(original)) expect(result[name]).toBe(original[name]);
             return;
           }
@@ -92,7 +94,8 @@ describeShared('inject on every starter-pack flavour', () => {
             // except an empty container written on one line (<X></X>), which must open up.
             const changed = removed.map((l) => l.slice(1).trim()).filter((l) => isRp || !/^<(\w+)(\s[^>]*)?(\/>|><\/\1>)$/.test(l));
             expect(changed, c.path).toEqual(isRp ? [expect.stringMatching(/^<DefaultUserJourney ReferenceId="/)] : []);
-            expect(c.after.charCodeAt(0) === 0xfeff).toBe(c.before!.charCodeAt(0) === 0xfeff);
+            expect(c.before!.charCodeAt(0), c.path).toBe(0xfeff); // every starter-pack file has a BOM
+            expect(c.after.charCodeAt(0), c.path).toBe(0xfeff);
           }
         });
 

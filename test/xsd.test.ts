@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseXml } from '@rgrove/parse-xml';
+import { parseDocument } from '../src/xml/parse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findXsd, loadXsdValidator, patchXsd, type XsdProblem, type XsdValidator } from '../src/xsd/validate.js';
 
@@ -25,7 +25,7 @@ if (!HAVE_SHARED) {
 }
 
 function parse(text: string) {
-  return parseXml(text, { includeOffsets: true, preserveComments: true });
+  return parseDocument(text);
 }
 
 /** 1-based line:column; CRLF/CR/LF are one break; a leading BOM is not a column. */
@@ -234,7 +234,9 @@ describe.skipIf(!HAVE_SHARED)('XSD validation with the starter pack', () => {
 
     it('a DOCTYPE is never handed to libxml2', () => {
       const text = replaceOnce(base, '<TrustFrameworkPolicy', '<!DOCTYPE TrustFrameworkPolicy>\n<TrustFrameworkPolicy');
-      const problems = check(text);
+      // The reader refuses a DOCTYPE itself, so the tree comes from the same text with it blanked out.
+      const doctype = '<!DOCTYPE TrustFrameworkPolicy>';
+      const problems = validator.validate(text, parse(text.replace(doctype, ' '.repeat(doctype.length))));
       expect(problems).toHaveLength(1);
       expect(problems[0]!.start).toBe(text.indexOf('<!DOCTYPE'));
       expect(problems[0]!.message).toMatch(/DOCTYPE/);

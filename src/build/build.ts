@@ -18,7 +18,7 @@ import placeholderRule from '../rules/placeholder/placeholder.js';
 import { replaceFolder } from '../util/write-set.js';
 import { applyEdits, type Edit } from '../xml/edit.js';
 import { LineIndex } from '../xml/lines.js';
-import { decodeUtf8 } from '../xml/read.js';
+import { decodeUtf8, fileText } from '../xml/read.js';
 import { openXsdForRun, type XsdValidator } from '../xsd/validate.js';
 import { describeRule } from '../lint.js';
 import { type BuildSetup, display, type Environment, loadBuildSetup, selectEnvironments } from './environments.js';
@@ -140,7 +140,9 @@ function buildEnvironment(
   const inSet = new Set(parsed1.flatMap((p) => (p instanceof Policy && p.policyId ? [p.policyId.toUpperCase()] : [])));
   const outputs = stage1.map((x, i) => {
     const p = parsed1[i];
-    const edits2 = p instanceof Policy ? prefixEdits(p, env.policyIdPrefix, (id) => inSet.has(id.toUpperCase())) : [];
+    // The policy's offsets leave out a byte-order mark; the text edited here has it.
+    const shift = p instanceof Policy && p.bom ? 1 : 0;
+    const edits2 = p instanceof Policy ? prefixEdits(p, env.policyIdPrefix, (id) => inSet.has(id.toUpperCase())).map((e) => ({ ...e, start: e.start + shift, end: e.end + shift })) : [];
     const out = x.text1 === undefined ? undefined : applyEdits(x.text1, edits2);
     return { ...x, edits2, out };
   });
@@ -254,7 +256,7 @@ function readSources(setup: BuildSetup, policiesDir: string, outBase: string, cw
       const broken = policyFromBytes(buf, shown, input.absPath, input.scanned) as BrokenFile;
       return { input, display: shown, rel, fileName, text: undefined, broken };
     }
-    return { input, display: shown, rel, fileName, text: decoded.text, broken: undefined };
+    return { input, display: shown, rel, fileName, text: fileText(decoded), broken: undefined };
   });
 }
 

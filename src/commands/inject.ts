@@ -6,6 +6,7 @@ import { type PageVersion, SELFASSERTED_PAGE, compareVersions, formatVersion } f
 import { type InjectPlan, planInjection } from '../totp/inject.js';
 import { colorFor } from '../util/color.js';
 import { unifiedDiff } from '../util/diff.js';
+import { fileText } from '../xml/read.js';
 import { replaceFolder, writeFilesTransaction } from '../util/write-set.js';
 import type { Io } from './io.js';
 
@@ -59,7 +60,7 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
       writeFilesTransaction(plan.changes, (abs) => toDisplayPath(abs, io.cwd));
     } else if (outDir) {
       const root = commonRoot(set, plan, inputs, io.cwd);
-      const contents = new Map<string, string>(set.policies.map((p) => [p.absPath, p.text]));
+      const contents = new Map<string, string>(set.policies.map((p) => [p.absPath, fileText(p)]));
       for (const c of plan.changes) contents.set(c.absPath, c.after);
       replaceFolder(outDir, [...contents].map(([abs, content]) => ({ rel: path.relative(root, abs), content })));
     }

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../xml/nodes.js';
 import { child, children, textOf } from '../xml/element.js';
 import type { Policy } from './policy.js';
 import type { PolicySet } from './set.js';

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../xml/nodes.js';
 import { child, children } from '../xml/element.js';
 import type { Located } from './effective.js';
 import type { Policy } from './policy.js';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LineIndex } from '../xml/lines.js';
-import { decodeUtf8, parseXmlText } from '../xml/read.js';
+import { type Decoded, decodeUtf8, parseXmlText } from '../xml/read.js';
 import { globMatcher, globToRegExp } from '../util/glob.js';
 import { Policy } from './policy.js';
 import { type BrokenFile, PolicySet } from './set.js';
@@ -103,36 +103,50 @@ export function loadPolicySet(files: InputFile[], cwd: string, deployed: readonl
   const broken: BrokenFile[] = [];
   for (const f of files) {
     const display = toDisplayPath(f.absPath, cwd);
-    let buf: Buffer;
-    try {
-      buf = readFileSync(f.absPath);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const decoded = readDecoded(f.absPath);
+    if ('code' in decoded) {
       broken.push({
         path: display,
         absPath: f.absPath,
-        problem: { kind: 'unreadable', message: `Cannot read file (${code}).`, start: 0, end: 0 },
+        problem: { kind: 'unreadable', message: `Cannot read file (${decoded.code}).`, start: 0, end: 0 },
         lines: new LineIndex(''),
         text: '',
+        bom: false,
         scanned: f.scanned,
       });
       continue;
     }
-    const loaded = policyFromBytes(buf, display, f.absPath, f.scanned);
+    const loaded = policyFromDecoded(decoded, display, f.absPath, f.scanned);
     if (loaded instanceof Policy) policies.push(loaded);
     else broken.push(loaded);
   }
   return new PolicySet(policies, broken, deployed);
 }
 
+/**
+ * Reads and decodes a file in its own call, so its bytes are garbage before the text is parsed:
+ * a large file's bytes and its tree are never held at the same time.
+ */
+function readDecoded(absPath: string): Decoded | { code: string } {
+  try {
+    return decodeUtf8(readFileSync(absPath));
+  } catch (e) {
+    return { code: (e as NodeJS.ErrnoException).code ?? 'error' };
+  }
+}
+
 /** Turns one file's bytes into a Policy, or says why it is not one. */
 export function policyFromBytes(buf: Uint8Array, display: string, absPath: string, scanned: boolean): Policy | BrokenFile {
-  const decoded = decodeUtf8(buf);
+  return policyFromDecoded(decodeUtf8(buf), display, absPath, scanned);
+}
+
+function policyFromDecoded(decoded: Decoded, display: string, absPath: string, scanned: boolean): Policy | BrokenFile {
+  const bom = decoded.bom;
   if ('problem' in decoded) {
-    return { path: display, absPath, problem: decoded.problem, lines: new LineIndex(decoded.text), text: decoded.text, scanned };
+    return { path: display, absPath, problem: decoded.problem, lines: new LineIndex(decoded.text), text: decoded.text, bom, scanned };
   }
-  const read = parseXmlText(decoded.text, { ascii: decoded.ascii });
-  if (!read.ok) return { path: display, absPath, problem: read.problem, lines: read.lines, text: read.text, scanned };
+  const read = parseXmlText(decoded.text, { ascii: decoded.ascii, bom });
+  if (!read.ok) return { path: display, absPath, problem: read.problem, lines: read.lines, text: read.text, bom, scanned };
   const root = read.source.root;
   if (root.name !== 'TrustFrameworkPolicy') {
     return {
@@ -146,6 +160,7 @@ export function policyFromBytes(buf: Uint8Array, display: string, absPath: strin
       },
       lines: read.source.lines,
       text: read.source.text,
+      bom,
       scanned,
     };
   }

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../xml/nodes.js';
 import { child, children, descendants, textOf } from '../xml/element.js';
 import type { XmlSource } from '../xml/read.js';
 
@@ -85,8 +85,13 @@ export class Policy {
     return this.source.root;
   }
 
+  /** The file's text after any byte-order mark: every offset in the tree refers to it. */
   get text(): string {
     return this.source.text;
+  }
+
+  get bom(): boolean {
+    return this.source.bom;
   }
 
   /** Definitions of `kind` with this Id in this file (case-insensitive). */

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../xml/nodes.js';
 import type { LineIndex } from '../xml/lines.js';
 import type { ReadProblem } from '../xml/read.js';
 import { type DefKind, Policy } from './policy.js';
@@ -12,7 +12,9 @@ export interface BrokenFile {
   absPath: string;
   problem: ReadProblem | { kind: 'not-a-policy' | 'unreadable'; message: string; start: number; end: number };
   lines: LineIndex;
+  /** The file's text after any byte-order mark; offsets and positions refer to it. */
   text: string;
+  bom: boolean;
   /** Found by scanning a folder (not named by the user): a non-policy XML file is then only skipped. */
   scanned: boolean;
 }

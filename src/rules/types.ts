@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../xml/nodes.js';
 import type { Severity } from '../report/diagnostic.js';
 import type { Policy } from '../policy/policy.js';
 import type { BrokenFile, PolicySet } from '../policy/set.js';

@@ -7,7 +7,7 @@ import { childOrder } from '../policy/schema-order.js';
 import { PolicySet } from '../policy/set.js';
 import { attributeSpans, child, children, textOf, textSpan } from '../xml/element.js';
 import { type Edit, type TextStyle, appendChildren, applyEdits, detectStyle, indentOfLine, insertAfter, reindent, xml } from '../xml/edit.js';
-import { parseXmlText } from '../xml/read.js';
+import { fileText, parseXmlText } from '../xml/read.js';
 import { policyFromBytes } from '../policy/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { runRules } from '../rules/engine.js';
@@ -441,7 +441,7 @@ function layerFiles(
   regenerate: boolean,
 ): void {
   const style = detectStyle(parent.text);
-  const bom = parent.text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const bom = parent.bom ? '\uFEFF' : '';
   const tenant = parent.tenantId ?? '';
   const layerId = `${parent.policyId}_TOTP`;
   const layerPath = sibling(parent, '_TOTP');
@@ -521,10 +521,10 @@ function relyingPartyCopy(rp: Policy, layerId: string, journeyId: string): strin
   setAttr(rp.defaultUserJourney!, 'ReferenceId', journeyId);
   const style = detectStyle(text);
   // The marker goes right after the XML declaration (or first, when there is none).
-  const decl = /^\uFEFF?<\?xml[^>]*\?>/.exec(text);
-  const markerAt = decl ? decl[0].length : text.startsWith('\uFEFF') ? 1 : 0;
+  const decl = /^<\?xml[^>]*\?>/.exec(text);
+  const markerAt = decl ? decl[0].length : 0;
   edits.push({ start: markerAt, end: markerAt, text: `${decl ? style.eol : ''}<!-- ${GENERATED_MARKER} by inject: ${escapeComment(path.basename(rp.absPath))} with TOTP. -->${decl ? '' : style.eol}` });
-  return applyEdits(text, edits);
+  return fileText({ text: applyEdits(text, edits), bom: rp.bom });
 }
 
 function escapeComment(s: string): string {
@@ -546,9 +546,10 @@ function addNewFile(set: PolicySet, where: { display: string; abs: string }, tex
     plan.problems.push(`${where.display}: a file with this name exists and was not written by b2c-totp; move it away or use --inline.`);
     return;
   }
-  plan.changes.push({ path: where.display, absPath: where.abs, before: existing?.text, after: text });
-  if (existing && existing.text !== text && !regenerate) {
-    const a = existing.text.split(/\r\n|\r|\n/);
+  const before = existing && fileText(existing);
+  plan.changes.push({ path: where.display, absPath: where.abs, before, after: text });
+  if (before !== undefined && before !== text && !regenerate) {
+    const a = before.split(/\r\n|\r|\n/);
     const b = text.split(/\r\n|\r|\n/);
     let line = 0;
     while (line < a.length && a[line] === b[line]) line++;
@@ -630,13 +631,14 @@ function inlineEdits(
     const sj = child(root, 'SubJourneys');
     edits.push(sj ? appendChildren(text, sj, blocks.subJourneys, style) : insertSection(text, root, 'SubJourneys', wrap('SubJourneys', blocks.subJourneys), style));
   }
-  plan.changes.push({ path: parent.path, absPath: parent.absPath, before: text, after: applyEdits(text, edits) });
+  plan.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(text, edits), bom: parent.bom }) });
 
   for (const t of targets) {
     const copy = copies.find((c) => c.journey.id.toLowerCase() === t.journey.id.toLowerCase())!;
     const ref = t.rp.defaultUserJourney!;
     const span = attributeSpans(t.rp.text, ref, 'ReferenceId')!;
-    plan.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: t.rp.text, after: applyEdits(t.rp.text, [{ start: span.value.start, end: span.value.end, text: copy.id }]) });
+    const after = applyEdits(t.rp.text, [{ start: span.value.start, end: span.value.end, text: copy.id }]);
+    plan.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
   }
   const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
   plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from './nodes.js';
 
 /** A splice into the original text. Files are written as original text plus edits, never re-serialized. */
 export interface Edit {

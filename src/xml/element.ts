@@ -1,4 +1,4 @@
-import { XmlElement, XmlText, XmlCdata } from './nodes.js';
+import { XmlElement, XmlText } from './nodes.js';
 
 export type { XmlElement };
 
@@ -81,7 +81,7 @@ export function attributeSpans(text: string, el: XmlElement, attr: string): { na
 /** Span of an element's own text (first text node), or of its start-tag name when it has none. */
 export function textSpan(el: XmlElement): Span {
   for (const c of el.children) {
-    if ((c instanceof XmlText || c instanceof XmlCdata) && c.text.trim() !== '') {
+    if (c instanceof XmlText && c.text.trim() !== '') {
       const raw = c.text;
       const lead = raw.length - raw.trimStart().length;
       const start = c.start + lead;

@@ -1,28 +1,31 @@
 /** Maps UTF-16 offsets to 1-based line:column. Built on first use; a BOM does not count as a column. */
 export class LineIndex {
-  private starts: number[] | undefined;
+  private starts: Uint32Array | undefined;
   constructor(private readonly text: string) {}
 
-  private lineStarts(): number[] {
+  /** Offsets where lines start, counted first so the array is exact (a large file has 10^5+ lines). */
+  private lineStarts(): Uint32Array {
     if (this.starts) return this.starts;
-    const starts = [0];
     const t = this.text;
     if (!hasLoneCr(t)) {
-      // LF or CRLF only (almost every file): a native search per line.
-      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-      return starts;
+      // LF or CRLF only (almost every file): native searches.
+      let count = 1;
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) count++;
+      const starts = new Uint32Array(count);
+      let k = 1;
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts[k++] = i + 1;
+      return (this.starts = starts);
     }
+    const list: number[] = [0];
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
+      if (c === 10) list.push(i + 1);
       else if (c === 13) {
         if (t.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+        list.push(i + 1);
       }
     }
-    this.starts = starts;
-    return starts;
+    return (this.starts = Uint32Array.from(list));
   }
 
   position(offset: number): { line: number; column: number } {

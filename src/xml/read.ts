@@ -1,4 +1,5 @@
-import { parseXml, XmlElement, XmlError, type XmlDocument } from './nodes.js';
+import { XmlElement, XmlError, type XmlDocument } from './nodes.js';
+import { parseDocument, XmlDepthError } from './parse.js';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { LineIndex } from './lines.js';
 
@@ -22,6 +23,8 @@ export interface XmlSource {
   elements: XmlElement[];
   /** True when the bytes after any BOM are plain ASCII (known when read from bytes): no invisible character can be there. */
   ascii: boolean;
+  /** The file starts with a UTF-8 byte-order mark, which `text` leaves out. */
+  bom: boolean;
 }
 
 export type ReadResult =
@@ -31,11 +34,18 @@ export type ReadResult =
 /** Policies nest about 12 levels; anything this deep is hostile or generated garbage. */
 export const MAX_DEPTH = 256;
 
-/** Decodes bytes as UTF-8 without losing anything: refuses UTF-16, NUL bytes and invalid sequences. */
-export function decodeUtf8(buf: Uint8Array): { text: string; ascii: boolean } | { problem: ReadProblem; text: string } {
+export type Decoded = { text: string; bom: boolean; ascii: boolean } | { problem: ReadProblem; text: string; bom: boolean };
+
+/**
+ * Decodes bytes as UTF-8 without losing anything: refuses UTF-16, NUL bytes and invalid sequences.
+ * The text leaves out a byte-order mark (`bom` says there was one): without it, a file in Latin-1
+ * characters is a one-byte string in V8, half the memory of the same text behind a U+FEFF.
+ */
+export function decodeUtf8(buf: Uint8Array): Decoded {
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     return {
       text: '',
+      bom: false,
       problem: {
         kind: 'encoding',
         message: 'File is UTF-16 encoded; B2C policy files must be UTF-8. Re-save the file as UTF-8.',
@@ -44,12 +54,15 @@ export function decodeUtf8(buf: Uint8Array): { text: string; ascii: boolean } | 
       },
     };
   }
+  const skip = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const bom = skip === 3;
   // The native check is fast; the byte-by-byte scan runs only to locate a problem.
   const bad = isUtf8(buf) ? -1 : firstInvalidUtf8(buf);
   if (bad >= 0) {
-    const text = Buffer.from(buf.subarray(0, bad)).toString('utf8');
+    const text = Buffer.from(buf.subarray(skip, Math.max(skip, bad))).toString('utf8');
     return {
       text,
+      bom,
       problem: {
         kind: 'encoding',
         message: `Invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}; B2C policy files must be UTF-8.`,
@@ -58,11 +71,12 @@ export function decodeUtf8(buf: Uint8Array): { text: string; ascii: boolean } | 
       },
     };
   }
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', skip);
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     return {
       text,
+      bom,
       problem: {
         kind: 'not-well-formed',
         message: 'File contains a NUL byte: it is binary, not XML.',
@@ -71,8 +85,12 @@ export function decodeUtf8(buf: Uint8Array): { text: string; ascii: boolean } | 
       },
     };
   }
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  return { text, ascii: isAscii(buf.subarray(bom)) };
+  return { text, bom, ascii: isAscii(buf.subarray(skip)) };
+}
+
+/** A file's contents as written: its text behind the byte-order mark it had. */
+export function fileText(f: { text: string; bom: boolean }): string {
+  return f.bom ? `\uFEFF${f.text}` : f.text;
 }
 
 /** Byte index of the first invalid UTF-8 sequence, or -1. */
@@ -128,7 +146,7 @@ function findDoctype(text: string): ReadProblem | undefined {
 }
 
 /** Parses XML text strictly, with offsets on every node. Never throws. */
-export function parseXmlText(text: string, opts: { comments?: boolean; ascii?: boolean } = {}): ReadResult {
+export function parseXmlText(text: string, opts: { ascii?: boolean; bom?: boolean } = {}): ReadResult {
   const lines = new LineIndex(text);
   const fail = (problem: ReadProblem): ReadResult => ({ ok: false, problem, text, lines });
   // A search for the first non-blank character, not a trimmed copy of a possibly large text.
@@ -139,62 +157,17 @@ export function parseXmlText(text: string, opts: { comments?: boolean; ascii?: b
   if (doctype) return fail(doctype);
   let doc: XmlDocument;
   try {
-    doc = parseXml(text, { includeOffsets: true, preserveComments: opts.comments ?? false });
+    doc = parseDocument(text, { maxDepth: MAX_DEPTH });
   } catch (e) {
+    if (e instanceof XmlDepthError) {
+      return fail({ kind: 'not-well-formed', message: `Elements nest more than ${MAX_DEPTH} levels deep; this is not a policy file.`, start: e.pos, end: e.pos });
+    }
     if (e instanceof XmlError) {
-      return fail({ kind: 'not-well-formed', message: `Not well-formed XML: ${firstSentence(e.message)}`, start: e.pos, end: e.pos });
+      return fail({ kind: 'not-well-formed', message: `Not well-formed XML: ${e.message}`, start: e.pos, end: e.pos });
     }
-    if (e instanceof RangeError) {
-      return fail({ kind: 'not-well-formed', message: 'XML nesting is too deep to read.', start: 0, end: 0 });
-    }
-    return fail({ kind: 'not-well-formed', message: `Not well-formed XML: ${String((e as Error)?.message ?? e)}`, start: 0, end: 0 });
+    // Not expected from the reader; still one diagnostic rather than a stack trace.
+    return fail({ kind: 'not-well-formed', message: `Could not read the XML: ${String((e as Error)?.message ?? e)}`, start: 0, end: 0 });
   }
-  const root = doc.root;
-  if (!root) return fail({ kind: 'not-well-formed', message: 'No root element.', start: 0, end: 0 });
-  const elements: XmlElement[] = [];
-  const deep = flatten(root, elements);
-  if (deep) {
-    return fail({
-      kind: 'not-well-formed',
-      message: `Elements nest more than ${MAX_DEPTH} levels deep; this is not a policy file.`,
-      start: deep.start,
-      end: deep.start,
-    });
-  }
-  clampEnds(root, text.length);
-  return { ok: true, source: { text, doc, root, lines, elements, ascii: opts.ascii ?? false } };
-}
-
-function firstSentence(msg: string): string {
-  // parse-xml appends "(line N, column M)" and an excerpt on further lines; we print our own position.
-  return msg.split('\n')[0]!.replace(/\s*\(line \d+, column \d+\)\s*$/, '').trim();
-}
-
-/**
- * Lists every element in document order and checks the depth on the way (iteratively, so hostile
- * nesting cannot overflow the stack). Returns the first element nested too deep, if any.
- */
-function flatten(root: XmlElement, out: XmlElement[]): XmlElement | undefined {
-  const stack: XmlElement[] = [root];
-  const depths: number[] = [1];
-  while (stack.length) {
-    const el = stack.pop()!;
-    const depth = depths.pop()!;
-    if (depth > MAX_DEPTH) return el;
-    out.push(el);
-    const kids = el.children;
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const c = kids[i];
-      if (c instanceof XmlElement) {
-        stack.push(c);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return undefined;
-}
-
-/** parse-xml 4.2.3 can leave `end` as Infinity on the root when the file has astral characters. */
-function clampEnds(root: XmlElement, length: number): void {
-  if (!Number.isFinite(root.end)) (root as { end: number }).end = length;
+  const root = doc.root!;
+  return { ok: true, source: { text, doc, root, lines, elements: doc.elements, ascii: opts.ascii ?? false, bom: opts.bom ?? false } };
 }

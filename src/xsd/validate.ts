@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { XmlDocument, XmlElement, XmlNode } from '@rgrove/parse-xml';
+import { XmlElement, type XmlDocument, type XmlNode } from '../xml/nodes.js';
 import type * as Libxml from 'libxml2-wasm';
 
 export interface XsdProblem {
@@ -229,12 +229,11 @@ function locate(
 }
 
 function isElement(node: XmlNode): node is XmlElement {
-  return node.type === 'element';
+  return node instanceof XmlElement;
 }
 
 function rootElement(doc: XmlDocument): XmlElement | undefined {
-  for (const child of doc.children) if (isElement(child)) return child;
-  return undefined;
+  return doc.root;
 }
 
 /**

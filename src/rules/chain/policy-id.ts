@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import type { Policy } from '../../policy/policy.js';
 import { isPlaceholderValue } from '../placeholder/patterns.js';
 import type { Report, Rule } from '../types.js';

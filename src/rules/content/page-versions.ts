@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import type { Policy } from '../../policy/policy.js';
 import type { PolicySet } from '../../policy/set.js';
 import { compareVersions, DATA_URI, type PageVersion } from '../../totp/catalogue.js';

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
 import { claimsExchanges, effectiveJourney } from '../../policy/journey.js';
 import type { Policy } from '../../policy/policy.js';

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import { descendants } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import type { ClaimRef } from '../../policy/effective.js';
 import type { Policy } from '../../policy/policy.js';
 import { addTransformationOutputs, type FlowExchange, type FlowStep, relyingPartyFlows } from '../../totp/flow.js';

@@ -1,4 +1,4 @@
-import type { XmlElement } from '@rgrove/parse-xml';
+import type { XmlElement } from '../../xml/nodes.js';
 import { child, children } from '../../xml/element.js';
 import { effectiveJourney, journeysDefinedIn } from '../../policy/journey.js';
 import type { Rule } from '../types.js';

@@ -22,8 +22,8 @@ const rule: Rule = {
     for (const p of set.policies) {
       const text = p.text;
       // UTF-8 needs at most 3 bytes per UTF-16 code unit: short texts cannot be over, and measuring is skipped.
-      if (text.length * 3 <= MAX_POLICY_BYTES) continue;
-      const bytes = Buffer.byteLength(text, 'utf8');
+      if (text.length * 3 + 3 <= MAX_POLICY_BYTES) continue;
+      const bytes = Buffer.byteLength(text, 'utf8') + (p.bom ? 3 : 0);
       if (bytes <= MAX_POLICY_BYTES) continue;
       report({
         file: p,

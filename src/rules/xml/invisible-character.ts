@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 
-/** Zero-width, bidi-control and other invisible code points; a BOM is fine only at offset 0. */
+/** Zero-width, bidi-control and other invisible code points. The file's own BOM is not in the text read here. */
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u00AD\u180E\uFEFF\uFFF9-\uFFFB]/g;
 const MAX_PER_FILE = 20;
 
@@ -37,7 +37,6 @@ const rule: Rule = {
       let count = 0;
       INVISIBLE.lastIndex = 0;
       for (let m = INVISIBLE.exec(text); m; m = INVISIBLE.exec(text)) {
-        if (m.index === 0 && m[0] === '\uFEFF') continue;
         if (++count > MAX_PER_FILE) break;
         const cp = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
         report({
