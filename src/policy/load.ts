@@ -145,7 +145,7 @@ function policyFromDecoded(decoded: Decoded, display: string, absPath: string, s
   if ('problem' in decoded) {
     return { path: display, absPath, problem: decoded.problem, lines: new LineIndex(decoded.text), text: decoded.text, bom, scanned };
   }
-  const read = parseXmlText(decoded.text, { ascii: decoded.ascii, bom });
+  const read = parseXmlText(decoded.text, { ascii: decoded.ascii, bom, bytes: decoded.bytes });
   if (!read.ok) return { path: display, absPath, problem: read.problem, lines: read.lines, text: read.text, bom, scanned };
   const root = read.source.root;
   if (root.name !== 'TrustFrameworkPolicy') {

@@ -14,6 +14,16 @@ export interface Reference {
 }
 
 const cache = new WeakMap<Policy, Reference[]>();
+/** "InputClaim ClaimTypeReferenceId" and the like, one string per pair: a large policy has 10^5 references. */
+const VIA = new Map<string, Map<string, string>>();
+
+function via(name: string, attribute: string): string {
+  let byAttr = VIA.get(name);
+  if (!byAttr) VIA.set(name, (byAttr = new Map()));
+  let s = byAttr.get(attribute);
+  if (s === undefined) byAttr.set(attribute, (s = `${name} ${attribute}`));
+  return s;
+}
 
 /** Every reference in the policy's own elements, in document order. One pass over the tree, cached. */
 export function referencesIn(p: Policy): Reference[] {
@@ -22,7 +32,7 @@ export function referencesIn(p: Policy): Reference[] {
   const out: Reference[] = [];
   const add = (kind: DefKind, el: XmlElement, attribute: string) => {
     const id = el.attributes[attribute];
-    if (id !== undefined && id !== '') out.push({ kind, id, element: el, attribute, via: `${el.name} ${attribute}` });
+    if (id !== undefined && id !== '') out.push({ kind, id, element: el, attribute, via: via(el.name, attribute) });
   };
   for (const el of p.source.elements) {
     switch (el.name) {

@@ -1,24 +1,32 @@
-import { XmlElement, XmlText } from './nodes.js';
+import { XmlElement, XmlText, type XmlNode } from './nodes.js';
 
 export type { XmlElement };
+
+const NONE: readonly XmlNode[] = [];
+
+/** The child nodes that can be elements: none when the element holds only text (saves building its `children`). */
+function kidsOf(el: XmlElement): readonly XmlNode[] {
+  const k = el.kids;
+  return k instanceof XmlText ? NONE : k;
+}
 
 /** Element children only (skips text, comments). */
 export function childElements(el: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
-  for (const c of el.children) if (c instanceof XmlElement) out.push(c);
+  for (const c of kidsOf(el)) if (c instanceof XmlElement) out.push(c);
   return out;
 }
 
 export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
   if (!el) return undefined;
-  for (const c of el.children) if (c instanceof XmlElement && c.name === name) return c;
+  for (const c of kidsOf(el)) if (c instanceof XmlElement && c.name === name) return c;
   return undefined;
 }
 
 export function children(el: XmlElement | undefined, name: string): XmlElement[] {
   const out: XmlElement[] = [];
   if (!el) return out;
-  for (const c of el.children) if (c instanceof XmlElement && c.name === name) out.push(c);
+  for (const c of kidsOf(el)) if (c instanceof XmlElement && c.name === name) out.push(c);
   return out;
 }
 
@@ -27,7 +35,7 @@ export function descendants(el: XmlElement | undefined, ...path: string[]): XmlE
   let level: XmlElement[] = el ? [el] : [];
   for (const name of path) {
     const next: XmlElement[] = [];
-    for (const e of level) for (const c of e.children) if (c instanceof XmlElement && c.name === name) next.push(c);
+    for (const e of level) for (const c of kidsOf(e)) if (c instanceof XmlElement && c.name === name) next.push(c);
     level = next;
   }
   return level;

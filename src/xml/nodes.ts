@@ -24,8 +24,11 @@ export class XmlElement {
   constructor(
     public name: string,
     public attributes: XmlAttributes,
-    /** Elements and non-blank text in order; blank text only in an element without child elements. */
-    public children: readonly XmlNode[],
+    /**
+     * The child nodes, or a lone text child by itself: most elements with text have nothing else, and
+     * a one-element array for each would be a tenth of a large policy's tree. Read `children`.
+     */
+    public kids: readonly XmlNode[] | XmlText,
     public parent: XmlElement | XmlDocument,
     /** Offset of `<` in the start tag. */
     public start: number,
@@ -33,12 +36,19 @@ export class XmlElement {
     public end: number,
   ) {}
 
+  /** Elements and non-blank text in order; blank text only in an element without child elements. */
+  get children(): readonly XmlNode[] {
+    const k = this.kids;
+    return k instanceof XmlText ? [k] : k;
+  }
+
   /** Text content of this element and its descendants. */
   get text(): string {
-    const kids = this.children;
-    if (kids.length === 1) return kids[0]!.text;
+    const k = this.kids;
+    if (k instanceof XmlText) return k.text;
+    if (k.length === 1) return k[0]!.text;
     let s = '';
-    for (const c of kids) s += c.text;
+    for (const c of k) s += c.text;
     return s;
   }
 }

@@ -466,7 +466,8 @@ class Reader {
         if (s.charCodeAt(this.pos) !== 0x3e) this.fail(`Unclosed end tag for element ${el.name}`);
         this.pos++;
         const mark = marks.pop()!;
-        el.children = pending.length > mark ? pending.slice(mark) : EMPTY;
+        const count = pending.length - mark;
+        el.kids = count === 0 ? EMPTY : count === 1 && pending[mark] instanceof XmlText ? pending[mark] : pending.slice(mark);
         pending.length = mark;
         el.end = this.pos;
         open.pop();

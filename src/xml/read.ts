@@ -25,6 +25,8 @@ export interface XmlSource {
   ascii: boolean;
   /** The file starts with a UTF-8 byte-order mark, which `text` leaves out. */
   bom: boolean;
+  /** Size of the file in bytes, BOM included (measuring the text again would copy it). */
+  bytes: number;
 }
 
 export type ReadResult =
@@ -34,7 +36,7 @@ export type ReadResult =
 /** Policies nest about 12 levels; anything this deep is hostile or generated garbage. */
 export const MAX_DEPTH = 256;
 
-export type Decoded = { text: string; bom: boolean; ascii: boolean } | { problem: ReadProblem; text: string; bom: boolean };
+export type Decoded = { text: string; bom: boolean; ascii: boolean; bytes: number } | { problem: ReadProblem; text: string; bom: boolean };
 
 /**
  * Decodes bytes as UTF-8 without losing anything: refuses UTF-16, NUL bytes and invalid sequences.
@@ -85,7 +87,7 @@ export function decodeUtf8(buf: Uint8Array): Decoded {
       },
     };
   }
-  return { text, bom, ascii: isAscii(buf.subarray(skip)) };
+  return { text, bom, ascii: isAscii(buf.subarray(skip)), bytes: buf.length };
 }
 
 /** A file's contents as written: its text behind the byte-order mark it had. */
@@ -146,7 +148,7 @@ function findDoctype(text: string): ReadProblem | undefined {
 }
 
 /** Parses XML text strictly, with offsets on every node. Never throws. */
-export function parseXmlText(text: string, opts: { ascii?: boolean; bom?: boolean } = {}): ReadResult {
+export function parseXmlText(text: string, opts: { ascii?: boolean; bom?: boolean; bytes?: number } = {}): ReadResult {
   const lines = new LineIndex(text);
   const fail = (problem: ReadProblem): ReadResult => ({ ok: false, problem, text, lines });
   // A search for the first non-blank character, not a trimmed copy of a possibly large text.
@@ -169,5 +171,5 @@ export function parseXmlText(text: string, opts: { ascii?: boolean; bom?: boolea
     return fail({ kind: 'not-well-formed', message: `Could not read the XML: ${String((e as Error)?.message ?? e)}`, start: 0, end: 0 });
   }
   const root = doc.root!;
-  return { ok: true, source: { text, doc, root, lines, elements: doc.elements, ascii: opts.ascii ?? false, bom: opts.bom ?? false } };
+  return { ok: true, source: { text, doc, root, lines, elements: doc.elements, ascii: opts.ascii ?? false, bom: opts.bom ?? false, bytes: opts.bytes ?? Buffer.byteLength(text) + (opts.bom ? 3 : 0) } };
 }
