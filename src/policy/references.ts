@@ -13,7 +13,6 @@ export interface Reference {
   via: string;
 }
 
-const cache = new WeakMap<Policy, Reference[]>();
 /** "InputClaim ClaimTypeReferenceId" and the like, one string per pair: a large policy has 10^5 references. */
 const VIA = new Map<string, Map<string, string>>();
 
@@ -25,72 +24,86 @@ function via(name: string, attribute: string): string {
   return s;
 }
 
-/** Every reference in the policy's own elements, in document order. One pass over the tree, cached. */
-export function referencesIn(p: Policy): Reference[] {
-  const hit = cache.get(p);
-  if (hit) return hit;
-  const out: Reference[] = [];
-  const add = (kind: DefKind, el: XmlElement, attribute: string) => {
-    const id = el.attributes[attribute];
-    if (id !== undefined && id !== '') out.push({ kind, id, element: el, attribute, via: via(el.name, attribute) });
-  };
-  for (const el of p.source.elements) {
+/** Element names that can hold a reference. */
+const REFERRING = new Set([
+  'InputClaim', 'OutputClaim', 'PersistedClaim', 'DisplayClaim', 'SubjectNamingInfo', 'LocalizedString', 'LocalizedCollection',
+  'ClaimsExchange', 'ValidationTechnicalProfile', 'IncludeTechnicalProfile', 'UseTechnicalProfileForSessionManagement',
+  'ValidationClaimsExchangeTechnicalProfile', 'OrchestrationStep', 'InputClaimsTransformation', 'OutputClaimsTransformation',
+  'Item', 'LocalizedResourcesReference', 'DefaultUserJourney', 'Endpoint', 'Candidate',
+]);
+
+const cache = new WeakMap<Policy, XmlElement[]>();
+
+/** The policy's elements that can hold a reference, found once (a list of elements, not of reference objects). */
+function referringElements(p: Policy): XmlElement[] {
+  let els = cache.get(p);
+  if (!els) cache.set(p, (els = p.source.elements.filter((el) => REFERRING.has(el.name))));
+  return els;
+}
+
+/**
+ * Every reference in the policy's own elements, in document order. Generated on each pass rather
+ * than kept: a large policy has 10^5 of them, and the rules that read them each make one pass.
+ */
+export function* referencesIn(p: Policy): Generator<Reference> {
+  for (const el of referringElements(p)) {
+    const a = el.attributes;
     switch (el.name) {
       case 'InputClaim':
       case 'OutputClaim':
       case 'PersistedClaim':
-        add('ClaimType', el, 'ClaimTypeReferenceId');
+        if (a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
         break;
       case 'DisplayClaim':
-        add('ClaimType', el, 'ClaimTypeReferenceId');
-        add('DisplayControl', el, 'DisplayControlReferenceId');
+        if (a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if (a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
         break;
       case 'SubjectNamingInfo':
-        add('ClaimType', el, 'ClaimType');
+        if (a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
         break;
       case 'LocalizedString':
       case 'LocalizedCollection':
-        if (el.attributes.ElementType === 'ClaimType') add('ClaimType', el, 'ElementId');
+        if (a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
         break;
       case 'ClaimsExchange':
-        add('TechnicalProfile', el, 'TechnicalProfileReferenceId');
+      case 'ValidationClaimsExchangeTechnicalProfile':
+        if (a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
         break;
       case 'ValidationTechnicalProfile':
       case 'IncludeTechnicalProfile':
       case 'UseTechnicalProfileForSessionManagement':
-        add('TechnicalProfile', el, 'ReferenceId');
-        break;
-      case 'ValidationClaimsExchangeTechnicalProfile':
-        add('TechnicalProfile', el, 'TechnicalProfileReferenceId');
+        if (a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
         break;
       case 'OrchestrationStep':
-        add('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
-        add('ContentDefinition', el, 'ContentDefinitionReferenceId');
+        if (a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
+        if (a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
         break;
       case 'InputClaimsTransformation':
       case 'OutputClaimsTransformation':
-        add('ClaimsTransformation', el, 'ReferenceId');
+        if (a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
         break;
       case 'Item':
-        if (el.attributes.Key === 'ContentDefinitionReferenceId' && el.parent instanceof XmlElement && el.parent.name === 'Metadata') {
+        if (a.Key === 'ContentDefinitionReferenceId' && el.parent instanceof XmlElement && el.parent.name === 'Metadata') {
           const id = textOf(el);
-          if (id) out.push({ kind: 'ContentDefinition', id, element: el, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' });
+          if (id) yield { kind: 'ContentDefinition', id, element: el, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' };
         }
         break;
       case 'LocalizedResourcesReference':
-        add('LocalizedResources', el, 'LocalizedResourcesReferenceId');
+        if (a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
         break;
       case 'DefaultUserJourney':
-        add('UserJourney', el, 'ReferenceId');
+        if (a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
         break;
       case 'Endpoint':
-        add('UserJourney', el, 'UserJourneyReferenceId');
+        if (a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
         break;
       case 'Candidate':
-        add('SubJourney', el, 'SubJourneyReferenceId');
+        if (a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
         break;
     }
   }
-  cache.set(p, out);
-  return out;
+}
+
+function ref(kind: DefKind, el: XmlElement, attribute: string): Reference {
+  return { kind, id: el.attributes[attribute]!, element: el, attribute, via: via(el.name, attribute) };
 }

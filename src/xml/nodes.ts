@@ -25,10 +25,11 @@ export class XmlElement {
     public name: string,
     public attributes: XmlAttributes,
     /**
-     * The child nodes, or a lone text child by itself: most elements with text have nothing else, and
-     * a one-element array for each would be a tenth of a large policy's tree. Read `children`.
+     * The child nodes; a lone text child by itself; or just its string, when that is exactly the
+     * source between the tags (its offsets follow from `end`). Most elements with text have nothing
+     * else, and an array and a node for each would be a fifth of a large policy's tree. Read `children`.
      */
-    public kids: readonly XmlNode[] | XmlText,
+    public kids: readonly XmlNode[] | XmlText | string,
     public parent: XmlElement | XmlDocument,
     /** Offset of `<` in the start tag. */
     public start: number,
@@ -39,12 +40,17 @@ export class XmlElement {
   /** Elements and non-blank text in order; blank text only in an element without child elements. */
   get children(): readonly XmlNode[] {
     const k = this.kids;
+    if (typeof k === 'string') {
+      const end = this.end - this.name.length - 3; // where `</name>` starts
+      return [new XmlText(k, end - k.length, end)];
+    }
     return k instanceof XmlText ? [k] : k;
   }
 
   /** Text content of this element and its descendants. */
   get text(): string {
     const k = this.kids;
+    if (typeof k === 'string') return k;
     if (k instanceof XmlText) return k.text;
     if (k.length === 1) return k[0]!.text;
     let s = '';

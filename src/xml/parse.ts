@@ -467,7 +467,13 @@ class Reader {
         this.pos++;
         const mark = marks.pop()!;
         const count = pending.length - mark;
-        el.kids = count === 0 ? EMPTY : count === 1 && pending[mark] instanceof XmlText ? pending[mark] : pending.slice(mark);
+        const only = count === 1 ? pending[mark] : undefined;
+        if (count === 0) el.kids = EMPTY;
+        else if (!(only instanceof XmlText)) el.kids = pending.slice(mark);
+        // The text alone is enough when it is the raw source right up to `</name>` (no reference,
+        // CR or CDATA changed its length): its offsets follow from the element's end.
+        else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = only.text;
+        else el.kids = only;
         pending.length = mark;
         el.end = this.pos;
         open.pop();
