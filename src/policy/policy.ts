@@ -47,8 +47,12 @@ export class Policy {
   /** `<BasePolicy>` facts, when the file has one. */
   readonly base: { policyId: string; tenantId: string; element: XmlElement; policyIdElement: XmlElement | undefined } | undefined;
   readonly relyingParty: XmlElement | undefined;
-  /** Definitions in this file only, keyed by lower-cased Id (the service matches ids case-insensitively). */
-  private readonly defs = new Map<DefKind, Map<string, XmlElement[]>>();
+  /**
+   * Definitions in this file only, keyed by lower-cased Id (the service matches ids case-insensitively):
+   * the element itself, or a list when the Id is defined more than once (rare; a list each would be 10^4 arrays).
+   */
+  private readonly defs = new Map<DefKind, Map<string, XmlElement | XmlElement[]>>();
+  private readonly repeated = new Set<DefKind>();
 
   constructor(
     /** Path as shown to users: relative to the working folder, `/` separators. */
@@ -68,14 +72,18 @@ export class Policy {
     }
     this.relyingParty = child(root, 'RelyingParty');
     for (const kind of DEF_KINDS) {
-      const map = new Map<string, XmlElement[]>();
+      const map = new Map<string, XmlElement | XmlElement[]>();
       for (const el of descendants(root, ...DEF_PATHS[kind])) {
         const id = el.attributes.Id;
         if (id === undefined) continue;
         const key = id.toLowerCase();
-        const list = map.get(key);
-        if (list) list.push(el);
-        else map.set(key, [el]);
+        const had = map.get(key);
+        if (had === undefined) map.set(key, el);
+        else {
+          this.repeated.add(kind);
+          if (Array.isArray(had)) had.push(el);
+          else map.set(key, [had, el]);
+        }
       }
       this.defs.set(kind, map);
     }
@@ -96,12 +104,18 @@ export class Policy {
 
   /** Definitions of `kind` with this Id in this file (case-insensitive). */
   defined(kind: DefKind, id: string): XmlElement[] {
-    return this.defs.get(kind)!.get(id.toLowerCase()) ?? [];
+    const v = this.defs.get(kind)!.get(id.toLowerCase());
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
   }
 
   /** Every definition of `kind` in this file, in document order per Id. */
-  all(kind: DefKind): IterableIterator<XmlElement[]> {
-    return this.defs.get(kind)!.values();
+  *all(kind: DefKind): IterableIterator<XmlElement[]> {
+    for (const v of this.defs.get(kind)!.values()) yield Array.isArray(v) ? v : [v];
+  }
+
+  /** Whether some Id of `kind` is defined more than once in this file (ignoring case). */
+  repeats(kind: DefKind): boolean {
+    return this.repeated.has(kind);
   }
 
   /** Whether this file defines anything of `kind`. */

@@ -1,24 +1,25 @@
 import type { XmlElement } from '../../xml/nodes.js';
 import { descendants } from '../../xml/element.js';
+import type { DefKind } from '../../policy/policy.js';
 import type { Rule } from '../types.js';
 
 /**
  * The schema's xs:key constraints: within one file these values must be unique.
  * Each entry: where the scope element sits, and what (child path + attribute) must be unique in it.
  */
-const KEYS: ReadonlyArray<{ scope: string[]; items: string[]; attr: string; what: string }> = [
-  { scope: ['ClaimsProviders'], items: ['ClaimsProvider', 'TechnicalProfiles', 'TechnicalProfile'], attr: 'Id', what: 'TechnicalProfile Id' },
-  { scope: ['BuildingBlocks', 'ClaimsSchema'], items: ['ClaimType'], attr: 'Id', what: 'ClaimType Id' },
-  { scope: ['BuildingBlocks', 'ClaimsTransformations'], items: ['ClaimsTransformation'], attr: 'Id', what: 'ClaimsTransformation Id' },
-  { scope: ['BuildingBlocks', 'ContentDefinitions'], items: ['ContentDefinition'], attr: 'Id', what: 'ContentDefinition Id' },
-  { scope: ['BuildingBlocks', 'DisplayControls'], items: ['DisplayControl'], attr: 'Id', what: 'DisplayControl Id' },
-  { scope: ['BuildingBlocks', 'Localization'], items: ['LocalizedResources'], attr: 'Id', what: 'LocalizedResources Id' },
+const KEYS: ReadonlyArray<{ scope: string[]; items: string[]; attr: string; what: string; kind?: DefKind }> = [
+  { scope: ['ClaimsProviders'], items: ['ClaimsProvider', 'TechnicalProfiles', 'TechnicalProfile'], attr: 'Id', what: 'TechnicalProfile Id', kind: 'TechnicalProfile' },
+  { scope: ['BuildingBlocks', 'ClaimsSchema'], items: ['ClaimType'], attr: 'Id', what: 'ClaimType Id', kind: 'ClaimType' },
+  { scope: ['BuildingBlocks', 'ClaimsTransformations'], items: ['ClaimsTransformation'], attr: 'Id', what: 'ClaimsTransformation Id', kind: 'ClaimsTransformation' },
+  { scope: ['BuildingBlocks', 'ContentDefinitions'], items: ['ContentDefinition'], attr: 'Id', what: 'ContentDefinition Id', kind: 'ContentDefinition' },
+  { scope: ['BuildingBlocks', 'DisplayControls'], items: ['DisplayControl'], attr: 'Id', what: 'DisplayControl Id', kind: 'DisplayControl' },
+  { scope: ['BuildingBlocks', 'Localization'], items: ['LocalizedResources'], attr: 'Id', what: 'LocalizedResources Id', kind: 'LocalizedResources' },
   { scope: ['BuildingBlocks', 'Predicates'], items: ['Predicate'], attr: 'Id', what: 'Predicate Id' },
   { scope: ['BuildingBlocks', 'InputValidations'], items: ['InputValidation'], attr: 'Id', what: 'InputValidation Id' },
   { scope: ['BuildingBlocks', 'PredicateValidations'], items: ['PredicateValidation'], attr: 'Id', what: 'PredicateValidation Id' },
   { scope: ['BuildingBlocks', 'ClientDefinitions'], items: ['ClientDefinition'], attr: 'Id', what: 'ClientDefinition Id' },
-  { scope: ['UserJourneys'], items: ['UserJourney'], attr: 'Id', what: 'UserJourney Id' },
-  { scope: ['SubJourneys'], items: ['SubJourney'], attr: 'Id', what: 'SubJourney Id' },
+  { scope: ['UserJourneys'], items: ['UserJourney'], attr: 'Id', what: 'UserJourney Id', kind: 'UserJourney' },
+  { scope: ['SubJourneys'], items: ['SubJourney'], attr: 'Id', what: 'SubJourney Id', kind: 'SubJourney' },
 ];
 
 /** Keys scoped to each journey, each Metadata element, and each ValidationTechnicalProfiles list. */
@@ -65,7 +66,11 @@ const rule: Rule = {
           report({ file: p, at: { element: el, attribute: attr }, message: `Duplicate ${what} '${v}' (first at line ${line}).` });
         }
       };
-      for (const k of KEYS) for (const scope of descendants(p.root, ...k.scope)) flag(descendants(scope, ...k.items), k.attr, k.what);
+      for (const k of KEYS) {
+        // The policy's index already knows whether any Id repeats, even ignoring case: most files need no second look.
+        if (k.kind && !p.repeats(k.kind)) continue;
+        for (const scope of descendants(p.root, ...k.scope)) flag(descendants(scope, ...k.items), k.attr, k.what);
+      }
       // Nested scopes can sit anywhere: the reader's element list finds them all.
       for (const el of p.source.elements) {
         const keys = NESTED_BY_PARENT.get(el.name);
