@@ -7,7 +7,8 @@ const NONE: readonly XmlNode[] = [];
 /** The child nodes that can be elements: none when the element holds only text (saves building its `children`). */
 function kidsOf(el: XmlElement): readonly XmlNode[] {
   const k = el.kids;
-  return typeof k === 'string' || k instanceof XmlText ? NONE : k;
+  if (typeof k === 'string' || k instanceof XmlText) return NONE;
+  return k instanceof XmlElement ? [k] : k;
 }
 
 /** Element children only (skips text, comments). */

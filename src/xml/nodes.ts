@@ -25,11 +25,12 @@ export class XmlElement {
     public name: string,
     public attributes: XmlAttributes,
     /**
-     * The child nodes; a lone text child by itself; or just its string, when that is exactly the
-     * source between the tags (its offsets follow from `end`). Most elements with text have nothing
-     * else, and an array and a node for each would be a fifth of a large policy's tree. Read `children`.
+     * The child nodes; a lone child by itself; or a lone text child as just its string, when that is
+     * exactly the source between the tags (its offsets follow from `end`). Most elements have one
+     * child or only text, and an array (and a text node) for each would be a fifth of a large
+     * policy's tree. Read `children`.
      */
-    public kids: readonly XmlNode[] | XmlText | string,
+    public kids: readonly XmlNode[] | XmlNode | string,
     public parent: XmlElement | XmlDocument,
     /** Offset of `<` in the start tag. */
     public start: number,
@@ -44,14 +45,14 @@ export class XmlElement {
       const end = this.end - this.name.length - 3; // where `</name>` starts
       return [new XmlText(k, end - k.length, end)];
     }
-    return k instanceof XmlText ? [k] : k;
+    return k instanceof XmlText || k instanceof XmlElement ? [k] : k;
   }
 
   /** Text content of this element and its descendants. */
   get text(): string {
     const k = this.kids;
     if (typeof k === 'string') return k;
-    if (k instanceof XmlText) return k.text;
+    if (k instanceof XmlText || k instanceof XmlElement) return k.text;
     if (k.length === 1) return k[0]!.text;
     let s = '';
     for (const c of k) s += c.text;

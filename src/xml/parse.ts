@@ -89,6 +89,8 @@ class Reader {
   private nextAmp = -1;
   private nextCdataEnd = -1;
   private readonly names = new Map<string, string>();
+  /** Short attribute values and texts repeat (claim ids, "string", handler names): one string each. */
+  private readonly values = new Map<string, string>();
 
   constructor(
     private readonly s: string,
@@ -355,7 +357,7 @@ class Reader {
     if (plain) {
       this.checkChars(from, close);
       this.pos = close + 1;
-      return s.slice(from, close);
+      return this.shared(s.slice(from, close));
     }
     let value = '';
     for (;;) {
@@ -469,10 +471,11 @@ class Reader {
         const count = pending.length - mark;
         const only = count === 1 ? pending[mark] : undefined;
         if (count === 0) el.kids = EMPTY;
-        else if (!(only instanceof XmlText)) el.kids = pending.slice(mark);
+        else if (only === undefined) el.kids = pending.slice(mark);
+        else if (only instanceof XmlElement) el.kids = only;
         // The text alone is enough when it is the raw source right up to `</name>` (no reference,
         // CR or CDATA changed its length): its offsets follow from the element's end.
-        else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = only.text;
+        else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = this.shared(only.text);
         else el.kids = only;
         pending.length = mark;
         el.end = this.pos;
@@ -498,6 +501,14 @@ class Reader {
       }
     }
     return root!;
+  }
+
+  private shared(v: string): string {
+    if (v.length > 12) return v;
+    const known = this.values.get(v);
+    if (known !== undefined) return known;
+    this.values.set(v, v);
+    return v;
   }
 
   /** The text of [from, to) with CRLF and CR as LF (XML 1.0 §2.11). */
