@@ -1,5 +1,5 @@
-import { XmlElement } from '../xml/nodes.js';
-import { textOf } from '../xml/element.js';
+import type { XmlElement } from '../xml/nodes.js';
+import { children, textOf } from '../xml/element.js';
 import type { DefKind, Policy } from './policy.js';
 
 /** One place where a policy names a building block by Id. */
@@ -29,7 +29,7 @@ const REFERRING = new Set([
   'InputClaim', 'OutputClaim', 'PersistedClaim', 'DisplayClaim', 'SubjectNamingInfo', 'LocalizedString', 'LocalizedCollection',
   'ClaimsExchange', 'ValidationTechnicalProfile', 'IncludeTechnicalProfile', 'UseTechnicalProfileForSessionManagement',
   'ValidationClaimsExchangeTechnicalProfile', 'OrchestrationStep', 'InputClaimsTransformation', 'OutputClaimsTransformation',
-  'Item', 'LocalizedResourcesReference', 'DefaultUserJourney', 'Endpoint', 'Candidate',
+  'Metadata', 'LocalizedResourcesReference', 'DefaultUserJourney', 'Endpoint', 'Candidate',
 ]);
 
 const cache = new WeakMap<Policy, XmlElement[]>();
@@ -82,10 +82,11 @@ export function* referencesIn(p: Policy): Generator<Reference> {
       case 'OutputClaimsTransformation':
         if (a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
         break;
-      case 'Item':
-        if (a.Key === 'ContentDefinitionReferenceId' && el.parent instanceof XmlElement && el.parent.name === 'Metadata') {
-          const id = textOf(el);
-          if (id) yield { kind: 'ContentDefinition', id, element: el, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' };
+      case 'Metadata':
+        for (const item of children(el, 'Item')) {
+          if (item.attributes.Key !== 'ContentDefinitionReferenceId') continue;
+          const id = textOf(item);
+          if (id) yield { kind: 'ContentDefinition', id, element: item, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' };
         }
         break;
       case 'LocalizedResourcesReference':

@@ -598,7 +598,7 @@ function inlineEdits(
     if (!items.length) continue;
     const existing = child(bb, section);
     if (existing) edits.push(appendChildren(text, existing, items, style));
-    else if (bb) edits.push(insertSection(text, bb, section, wrap(section, items, section === 'Localization' && !blocks.localizationEnabled), style));
+    else if (bb) edits.push(insertSection(text, bb, section, wrap(section, items, section === 'Localization' && !blocks.localizationEnabled), style, 'TrustFrameworkPolicy/BuildingBlocks'));
     else bbFragments.push(wrap(section, items, section === 'Localization' && !blocks.localizationEnabled));
   }
   if (!bb && bbFragments.length) edits.push(insertSection(text, root, 'BuildingBlocks', wrap('BuildingBlocks', bbFragments), style));
@@ -650,9 +650,12 @@ function wrap(name: string, items: string[], enableLocalization = false): string
   return [open, ...langs, ...items.map((i) => gen.indent(i, 2)), `</${name}>`].join('\n');
 }
 
-/** Inserts a new child section of `parent` at its schema position (after the last sibling that must precede it). */
+/**
+ * Inserts a new child section of `parent` at its schema position (after the last sibling that must precede it).
+ * `orderKey` ("Grandparent/Parent") picks the schema's child order; without it `parent` is the root element.
+ */
 function insertSection(text: string, parent: XmlElement, name: string, fragment: string, style: TextStyle, orderKey?: string): Edit {
-  const order = orderKey ? childOrder(orderKey.split('/')[1]!, orderKey.split('/')[0]) : childOrder(parent.name, parent.parent instanceof XmlElement ? parent.parent.name : undefined);
+  const order = orderKey ? childOrder(orderKey.split('/')[1]!, orderKey.split('/')[0]) : childOrder(parent.name, undefined);
   const rank = order?.rank;
   const mine = rank?.get(name) ?? Number.MAX_SAFE_INTEGER;
   const kids = parent.children.filter((c): c is XmlElement => c instanceof XmlElement);

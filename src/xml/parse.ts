@@ -306,7 +306,7 @@ class Reader {
   // ---- elements ------------------------------------------------------------------------------
 
   /** At `<Name`: consumes the start tag; returns the element and whether it was `/>`. */
-  private startTag(parent: XmlElement | XmlDocument): { el: XmlElement; empty: boolean } {
+  private startTag(): { el: XmlElement; empty: boolean } {
     const start = this.pos;
     this.pos++;
     const name = this.name();
@@ -333,7 +333,7 @@ class Reader {
     } else {
       this.fail(`Unclosed start tag for element \`${name}\``);
     }
-    return { el: new XmlElement(name, attributes, EMPTY, parent, start, empty ? this.pos : -1), empty };
+    return { el: new XmlElement(name, attributes, EMPTY, start, empty ? this.pos : -1), empty };
   }
 
   /** At a quote: consumes an attribute value, normalizing whitespace and replacing references. */
@@ -409,8 +409,7 @@ class Reader {
 
     const startElement = (): void => {
       if (open.length + 1 > this.maxDepth) throw new XmlDepthError('nesting too deep', this.pos);
-      const parent = open.length ? open[open.length - 1]! : doc;
-      const { el, empty } = this.startTag(parent);
+      const { el, empty } = this.startTag();
       doc.elements.push(el);
       if (open.length) {
         const top = hasElement.length - 1;

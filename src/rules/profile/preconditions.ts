@@ -1,4 +1,4 @@
-import { XmlElement } from '../../xml/nodes.js';
+import type { XmlElement } from '../../xml/nodes.js';
 import type { Policy } from '../../policy/policy.js';
 import type { PolicySet } from '../../policy/set.js';
 import { children, textOf } from '../../xml/element.js';
@@ -21,10 +21,12 @@ export function preconditions(set: PolicySet): PreconditionElement[] {
   const out: PreconditionElement[] = [];
   for (const policy of set.policies) {
     if (!set.isComplete(policy)) continue;
-    for (const element of policy.source.elements) {
-      if (element.name !== 'Precondition' || !(element.parent instanceof XmlElement) || element.parent.name !== 'Preconditions') continue;
-      const values = children(element, 'Value');
-      out.push({ policy, element, type: element.attributes.Type ?? '', values, claim: values[0] ? textOf(values[0]) : undefined });
+    for (const list of policy.source.elements) {
+      if (list.name !== 'Preconditions') continue;
+      for (const element of children(list, 'Precondition')) {
+        const values = children(element, 'Value');
+        out.push({ policy, element, type: element.attributes.Type ?? '', values, claim: values[0] ? textOf(values[0]) : undefined });
+      }
     }
   }
   return out;
