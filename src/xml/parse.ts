@@ -91,6 +91,7 @@ class Reader {
   private readonly names = new Map<string, string>();
   /** Short attribute values and texts repeat (claim ids, "string", handler names): one string each. */
   private readonly values = new Map<string, string>();
+  private readonly attributeLists = new Map<string, XmlAttributes>();
 
   constructor(
     private readonly s: string,
@@ -310,6 +311,7 @@ class Reader {
     const start = this.pos;
     this.pos++;
     const name = this.name();
+    const rawStart = this.pos;
     let attributes = NO_ATTRIBUTES;
     while (this.skipWs()) {
       const attr = this.name();
@@ -324,6 +326,13 @@ class Reader {
       attributes[attr] = value;
     }
     const s = this.s;
+    // Identical short attribute lists (`ClaimTypeReferenceId="objectId"`) share one map; none is ever changed.
+    if (attributes !== NO_ATTRIBUTES && this.pos - rawStart <= 48) {
+      const raw = s.slice(rawStart, this.pos);
+      const known = this.attributeLists.get(raw);
+      if (known) attributes = known;
+      else this.attributeLists.set(raw, attributes);
+    }
     let empty = false;
     if (s.charCodeAt(this.pos) === 0x2f && s.charCodeAt(this.pos + 1) === 0x3e) {
       this.pos += 2;
