@@ -18,12 +18,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseXml } from '@rgrove/parse-xml';
+import * as esbuild from 'esbuild';
 import { policyFromBytes, toDisplayPath } from '../src/policy/load.js';
 import { Policy } from '../src/policy/policy.js';
 import { type BrokenFile, PolicySet } from '../src/policy/set.js';
 import { runRules } from '../src/rules/engine.js';
 import { RULES } from '../src/rules/index.js';
 import { findXsd, loadXsdValidator, patchXsd, XSD_FILE_NAME, type XsdValidator } from '../src/xsd/validate.js';
+import { decodeUtf8, parseXmlText } from '../src/xml/read.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'b2c-totp.js');
@@ -151,6 +153,16 @@ function parsePass(files: BenchFile[]): void {
   }
 }
 
+/** Our own reader alone on the same bytes: decode (BOM, UTF-8 checks) and strict parse, no Policy index. */
+function readerPass(files: BenchFile[]): void {
+  for (const f of files) {
+    const d = decodeUtf8(f.buf);
+    if ('problem' in d) continue;
+    const r = parseXmlText(d.text, { ascii: d.ascii, bom: d.bom, bytes: d.bytes });
+    sink += r.ok ? r.source.elements.length : 0;
+  }
+}
+
 interface LintTiming {
   load: number;
   rules: number;
@@ -225,6 +237,12 @@ async function benchInProcess(sets: BenchSet[], allFiles: BenchFile[]): Promise<
   const rulesMs = median(ruleTimes);
   row({ name: '  of which load (decode, parse, Policy index) vs parse', value: `${fmtMs(loadMs)} / ${fmtMs(parseMs)}`, ratio: loadMs / parseMs });
   row({ name: '  of which runRules (all rules) vs parse', value: `${fmtMs(rulesMs)} / ${fmtMs(parseMs)}`, ratio: rulesMs / parseMs });
+
+  // The reader that replaced @rgrove/parse-xml in lint: how it compares, and lint against it.
+  const [parse4, readerMs] = alternate(15, () => parsePass(allFiles), () => readerPass(allFiles));
+  row({ name: '  our reader alone (decode + strict parse) vs parseXml', value: `${fmtMs(readerMs)} / ${fmtMs(parse4)}`, ratio: readerMs / parse4 });
+  const [readerMs2, lintMs2] = alternate(15, () => readerPass(allFiles), () => lintPass(sets, undefined));
+  row({ name: '  lint (no XSD) vs our reader alone, same bytes', value: `${fmtMs(lintMs2)} / ${fmtMs(readerMs2)}`, ratio: lintMs2 / readerMs2 });
 
   const [parse2, oneSetMs] = alternate(15, () => parsePass(allFiles), () => lintPass(allAsOneSet, undefined));
   row({ name: 'lint, all files as ONE set (as one CLI run) vs parse', value: `${fmtMs(oneSetMs)} / ${fmtMs(parse2)}`, ratio: oneSetMs / parse2 });
@@ -431,7 +449,21 @@ function makeBigSet(tmp: string): { dir: string; bigFile: string; bytes: number;
   return { dir, bigFile, bytes: statSync(bigFile).size, units };
 }
 
-/** Runs the bundled CLI's lint in a fresh process; reports its own peak RSS (getrusage maxrss) and lint time. */
+/**
+ * A probe's own peak RSS in KB. On Linux getrusage's maxrss survives exec, so a child spawned by a
+ * bench process that is larger than the child reports the bench's size; VmHWM belongs to the new
+ * address space. Elsewhere, maxrss.
+ */
+const PEAK_KB = `() => {
+  try {
+    const fs = process.getBuiltinModule?.('node:fs');
+    const m = fs && /VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {}
+  return process.resourceUsage().maxRSS;
+}`;
+
+/** Runs the bundled CLI's lint in a fresh process; reports its own peak RSS and lint time. */
 const MEMORY_PROBE = `
 const { run } = await import(process.argv[1]);
 let out = 0;
@@ -443,7 +475,7 @@ const code = await run(['lint', process.argv[2], '--no-xsd'], {
   env: {},
 });
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-process.stdout.write(JSON.stringify({ code, ms, out, maxRssKb: process.resourceUsage().maxRSS }));
+process.stdout.write(JSON.stringify({ code, ms, out, maxRssKb: (${PEAK_KB})() }));
 `;
 
 /** The floor for any design on this parser: read the file and parseXml it with offsets, nothing else. */
@@ -451,8 +483,30 @@ const PARSE_PROBE = `
 const { parseXml } = await import(process.argv[1]);
 const { readFileSync } = await import('node:fs');
 const doc = parseXml(readFileSync(process.argv[2]).toString('utf8'), { includeOffsets: true });
-process.stdout.write(JSON.stringify({ n: doc.children.length, maxRssKb: process.resourceUsage().maxRSS }));
+process.stdout.write(JSON.stringify({ n: doc.children.length, maxRssKb: (${PEAK_KB})() }));
 `;
+
+/** Our reader alone on that file (bundled as the CLI is): read, decode and parse, nothing else. */
+const READER_PROBE = `
+const { decodeUtf8, parseXmlText } = await import(process.argv[1]);
+const { readFileSync } = await import('node:fs');
+const d = decodeUtf8(readFileSync(process.argv[2]));
+const r = parseXmlText(d.text, { ascii: d.ascii, bom: d.bom, bytes: d.bytes });
+process.stdout.write(JSON.stringify({ n: r.ok ? r.source.elements.length : -1, maxRssKb: (${PEAK_KB})() }));
+`;
+
+function bundleReader(tmp: string): string {
+  const out = path.join(tmp, 'reader.mjs');
+  esbuild.buildSync({
+    stdin: { contents: "export { decodeUtf8, parseXmlText } from './src/xml/read.ts';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: out,
+    logLevel: 'silent',
+  });
+  return pathToFileURL(out).href;
+}
 
 function benchMemory(tmp: string): void {
   section('4. Memory: lint of a generated ~15 MB policy (fresh process each, 3 runs)');
@@ -477,17 +531,25 @@ function benchMemory(tmp: string): void {
   });
   row({ name: '  lint time of that set (in the probe, after start-up)', value: fmtMs(lintMs) });
   const parseRss: number[] = [];
+  const readerRss: number[] = [];
   const emptyRss: number[] = [];
+  const readerUrl = bundleReader(tmp);
   const parseXmlUrl = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('@rgrove/parse-xml')).href;
   for (let i = 0; i < 3; i++) {
     const p = spawnTimed(NODE, ['--input-type=module', '-e', PARSE_PROBE, parseXmlUrl, big.bigFile], tmp);
     if (p.status === 0) parseRss.push((JSON.parse(p.stdout) as { maxRssKb: number }).maxRssKb * 1024);
-    const e = spawnTimed(NODE, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], tmp);
+    const q = spawnTimed(NODE, ['--input-type=module', '-e', READER_PROBE, readerUrl, big.bigFile], tmp);
+    if (q.status === 0) readerRss.push((JSON.parse(q.stdout) as { maxRssKb: number }).maxRssKb * 1024);
+    const e = spawnTimed(NODE, ['--input-type=module', '-e', `process.stdout.write(String((${PEAK_KB})()))`], tmp);
     if (e.status === 0) emptyRss.push(Number(e.stdout) * 1024);
   }
   if (parseRss.length) {
     const floor = Math.max(...parseRss);
     row({ name: '  floor: bare parseXml of that file (max of 3) / size', value: `${fmtMB(floor)} / ${fmtMB(big.bytes)}`, ratio: floor / big.bytes });
+  }
+  if (readerRss.length) {
+    const floor = Math.max(...readerRss);
+    row({ name: '  floor: our reader alone on that file (max of 3) / size', value: `${fmtMB(floor)} / ${fmtMB(big.bytes)}`, ratio: floor / big.bytes });
   }
   if (emptyRss.length) row({ name: '  floor: node -e 0 peak RSS / size', value: `${fmtMB(median(emptyRss))} / ${fmtMB(big.bytes)}`, ratio: median(emptyRss) / big.bytes });
   const first = results[0]!;
