@@ -199,6 +199,23 @@ describe('what the reader adds', () => {
     expect(error?.pos).toBe('<a>😀<b>'.length);
   });
 
+  it('accepts surrogate pairs and rejects unpaired surrogates where they are data', () => {
+    const fails = (text: string) => {
+      try {
+        parseDocument(text);
+        return undefined;
+      } catch (e) {
+        return { message: (e as XmlError).message, pos: (e as XmlError).pos };
+      }
+    };
+    expect(fails('<a x="😀">😀😀</a>')).toBeUndefined();
+    expect(fails('<a>ok\ud800x</a>')).toEqual({ message: 'Invalid character', pos: 5 });
+    expect(fails('<a>ok\udc00</a>')).toEqual({ message: 'Invalid character', pos: 5 });
+    expect(fails('<a x="😀\udbff"/>')).toEqual({ message: 'Invalid character', pos: 8 });
+    expect(fails('<a>😀\ud83d</a>')).toEqual({ message: 'Invalid character', pos: 5 });
+    expect(fails('<a>\ufffe</a>')).toEqual({ message: 'Invalid character', pos: 3 });
+  });
+
   it('lists every element in start-tag order, and shares one string per name', () => {
     const doc = parseDocument('<a><b Id="1"><c/></b><b Id="2"/></a>');
     expect(doc.elements.map((e) => `${e.name}${e.attributes.Id ?? ''}`)).toEqual(['a', 'b1', 'c', 'b2']);

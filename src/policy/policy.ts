@@ -104,8 +104,13 @@ export class Policy {
 
   /** Definitions of `kind` with this Id in this file (case-insensitive). */
   defined(kind: DefKind, id: string): XmlElement[] {
-    const v = this.defs.get(kind)!.get(id.toLowerCase());
+    const v = this.definition(kind, id);
     return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+
+  /** As `defined`, without building a list for the usual single definition. */
+  definition(kind: DefKind, id: string): XmlElement | XmlElement[] | undefined {
+    return this.defs.get(kind)!.get(id.toLowerCase());
   }
 
   /** Every definition of `kind` in this file, in document order per Id. */

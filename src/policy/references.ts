@@ -24,65 +24,99 @@ function via(name: string, attribute: string): string {
   return s;
 }
 
-/** Element names that can hold a reference. */
-const REFERRING = new Set([
-  'InputClaim', 'OutputClaim', 'PersistedClaim', 'DisplayClaim', 'SubjectNamingInfo', 'LocalizedString', 'LocalizedCollection',
-  'ClaimsExchange', 'ValidationTechnicalProfile', 'IncludeTechnicalProfile', 'UseTechnicalProfileForSessionManagement',
-  'ValidationClaimsExchangeTechnicalProfile', 'OrchestrationStep', 'InputClaimsTransformation', 'OutputClaimsTransformation',
-  'Metadata', 'LocalizedResourcesReference', 'DefaultUserJourney', 'Endpoint', 'Candidate',
+/** Element names that can hold a reference, and the kinds they can refer to. */
+const REFERRING: ReadonlyMap<string, readonly DefKind[]> = new Map<string, DefKind[]>([
+  ['InputClaim', ['ClaimType']],
+  ['OutputClaim', ['ClaimType']],
+  ['PersistedClaim', ['ClaimType']],
+  ['DisplayClaim', ['ClaimType', 'DisplayControl']],
+  ['SubjectNamingInfo', ['ClaimType']],
+  ['LocalizedString', ['ClaimType']],
+  ['LocalizedCollection', ['ClaimType']],
+  ['ClaimsExchange', ['TechnicalProfile']],
+  ['ValidationTechnicalProfile', ['TechnicalProfile']],
+  ['IncludeTechnicalProfile', ['TechnicalProfile']],
+  ['UseTechnicalProfileForSessionManagement', ['TechnicalProfile']],
+  ['ValidationClaimsExchangeTechnicalProfile', ['TechnicalProfile']],
+  ['OrchestrationStep', ['TechnicalProfile', 'ContentDefinition']],
+  ['InputClaimsTransformation', ['ClaimsTransformation']],
+  ['OutputClaimsTransformation', ['ClaimsTransformation']],
+  ['Metadata', ['ContentDefinition']],
+  ['LocalizedResourcesReference', ['LocalizedResources']],
+  ['DefaultUserJourney', ['UserJourney']],
+  ['Endpoint', ['UserJourney']],
+  ['Candidate', ['SubJourney']],
 ]);
 
-const cache = new WeakMap<Policy, XmlElement[]>();
+const cache = new WeakMap<Policy, Map<DefKind | 'all', XmlElement[]>>();
 
-/** The policy's elements that can hold a reference, found once (a list of elements, not of reference objects). */
-function referringElements(p: Policy): XmlElement[] {
-  let els = cache.get(p);
-  if (!els) cache.set(p, (els = p.source.elements.filter((el) => REFERRING.has(el.name))));
-  return els;
+/**
+ * The policy's elements that can hold a reference, all and per kind, found once: lists of elements,
+ * not of reference objects, so a rule about one kind looks only at the elements that can name it.
+ */
+function referringElements(p: Policy, kind: DefKind | 'all'): readonly XmlElement[] {
+  let byKind = cache.get(p);
+  if (!byKind) {
+    byKind = new Map([['all', []]]);
+    for (const el of p.source.elements) {
+      const kinds = REFERRING.get(el.name);
+      if (!kinds) continue;
+      byKind.get('all')!.push(el);
+      for (const k of kinds) {
+        const list = byKind.get(k);
+        if (list) list.push(el);
+        else byKind.set(k, [el]);
+      }
+    }
+    cache.set(p, byKind);
+  }
+  return byKind.get(kind) ?? [];
 }
 
 /**
- * Every reference in the policy's own elements, in document order. Generated on each pass rather
- * than kept: a large policy has 10^5 of them, and the rules that read them each make one pass.
+ * Every reference in the policy's own elements (of one kind, when given), in document order.
+ * Generated on each pass rather than kept: a large policy has 10^5 of them.
  */
-export function* referencesIn(p: Policy): Generator<Reference> {
-  for (const el of referringElements(p)) {
+export function* referencesIn(p: Policy, kind?: DefKind): Generator<Reference> {
+  const any = kind === undefined;
+  for (const el of referringElements(p, kind ?? 'all')) {
     const a = el.attributes;
     switch (el.name) {
       case 'InputClaim':
       case 'OutputClaim':
       case 'PersistedClaim':
-        if (a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if ((any || kind === 'ClaimType') && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
         break;
       case 'DisplayClaim':
-        if (a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
-        if (a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
+        if ((any || kind === 'ClaimType') && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if ((any || kind === 'DisplayControl') && a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
         break;
       case 'SubjectNamingInfo':
-        if (a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
+        if ((any || kind === 'ClaimType') && a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
         break;
       case 'LocalizedString':
       case 'LocalizedCollection':
-        if (a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
+        if ((any || kind === 'ClaimType') && a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
         break;
       case 'ClaimsExchange':
       case 'ValidationClaimsExchangeTechnicalProfile':
-        if (a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
+        if ((any || kind === 'TechnicalProfile') && a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
         break;
       case 'ValidationTechnicalProfile':
       case 'IncludeTechnicalProfile':
       case 'UseTechnicalProfileForSessionManagement':
-        if (a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
+        if ((any || kind === 'TechnicalProfile') && a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
         break;
       case 'OrchestrationStep':
-        if (a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
-        if (a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
+        if ((any || kind === 'TechnicalProfile') && a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
+        if ((any || kind === 'ContentDefinition') && a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
         break;
       case 'InputClaimsTransformation':
       case 'OutputClaimsTransformation':
-        if (a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
+        if ((any || kind === 'ClaimsTransformation') && a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
         break;
       case 'Metadata':
+        if (!any && kind !== 'ContentDefinition') break;
         for (const item of children(el, 'Item')) {
           if (item.attributes.Key !== 'ContentDefinitionReferenceId') continue;
           const id = textOf(item);
@@ -90,16 +124,16 @@ export function* referencesIn(p: Policy): Generator<Reference> {
         }
         break;
       case 'LocalizedResourcesReference':
-        if (a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
+        if ((any || kind === 'LocalizedResources') && a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
         break;
       case 'DefaultUserJourney':
-        if (a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
+        if ((any || kind === 'UserJourney') && a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
         break;
       case 'Endpoint':
-        if (a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
+        if ((any || kind === 'UserJourney') && a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
         break;
       case 'Candidate':
-        if (a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
+        if ((any || kind === 'SubJourney') && a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
         break;
     }
   }

@@ -151,8 +151,9 @@ export class PolicySet {
   private lookup(kind: DefKind, id: string, from: Policy): Found | undefined {
     let loose: Found | undefined;
     for (const p of this.chain(from)) {
-      const defs = p.defined(kind, id);
-      for (const el of defs) {
+      const defs = p.definition(kind, id);
+      if (defs === undefined) continue;
+      for (const el of Array.isArray(defs) ? defs : [defs]) {
         if (el.attributes.Id === id) return { element: el, policy: p, exactCase: true };
         loose ??= { element: el, policy: p, exactCase: false };
       }

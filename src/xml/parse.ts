@@ -58,8 +58,22 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
-/** Characters XML forbids anywhere: C0 controls other than tab/LF/CR, U+FFFE/FFFF, unpaired surrogates. */
-const INVALID_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Characters XML forbids (C0 controls other than tab/LF/CR, U+FFFE/FFFF), and surrogates, which are fine in pairs. */
+const SUSPECT_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/g;
+
+/** Offset of the first character XML forbids (an unpaired surrogate included), or -1. One native scan in the usual case. */
+function firstInvalidChar(s: string): number {
+  SUSPECT_CHAR.lastIndex = 0;
+  for (let m = SUSPECT_CHAR.exec(s); m; m = SUSPECT_CHAR.exec(s)) {
+    const i = m.index;
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) return i;
+    const next = s.charCodeAt(i + 1);
+    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return i; // a lone low surrogate, or a high one without its pair
+    SUSPECT_CHAR.lastIndex = i + 2;
+  }
+  return -1;
+}
 
 const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   amp: '&',
@@ -98,8 +112,8 @@ class Reader {
     private readonly maxDepth: number,
   ) {
     this.n = s.length;
-    const m = INVALID_CHAR.exec(s);
-    this.bad = m ? m.index : this.n;
+    const bad = firstInvalidChar(s);
+    this.bad = bad < 0 ? this.n : bad;
     this.hasCR = s.includes('\r');
   }
 
@@ -306,8 +320,8 @@ class Reader {
 
   // ---- elements ------------------------------------------------------------------------------
 
-  /** At `<Name`: consumes the start tag; returns the element and whether it was `/>`. */
-  private startTag(): { el: XmlElement; empty: boolean } {
+  /** At `<Name`: consumes the start tag and returns the element; its `end` is -1 until an end tag closes it. */
+  private startTag(): XmlElement {
     const start = this.pos;
     this.pos++;
     const name = this.name();
@@ -342,7 +356,7 @@ class Reader {
     } else {
       this.fail(`Unclosed start tag for element \`${name}\``);
     }
-    return { el: new XmlElement(name, attributes, EMPTY, start, empty ? this.pos : -1), empty };
+    return new XmlElement(name, attributes, EMPTY, start, empty ? this.pos : -1);
   }
 
   /** At a quote: consumes an attribute value, normalizing whitespace and replacing references. */
@@ -418,7 +432,8 @@ class Reader {
 
     const startElement = (): void => {
       if (open.length + 1 > this.maxDepth) throw new XmlDepthError('nesting too deep', this.pos);
-      const { el, empty } = this.startTag();
+      const el = this.startTag();
+      const empty = el.end >= 0;
       doc.elements.push(el);
       if (open.length) {
         const top = hasElement.length - 1;

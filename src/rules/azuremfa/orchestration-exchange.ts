@@ -24,8 +24,8 @@ const rule: Rule = {
     if (!usesAzureMfa(set)) return;
     for (const p of set.policies) {
       if (!set.isComplete(p)) continue;
-      for (const ref of referencesIn(p)) {
-        if (ref.element.name !== 'ClaimsExchange' || ref.kind !== 'TechnicalProfile') continue;
+      for (const ref of referencesIn(p, 'TechnicalProfile')) {
+        if (ref.element.name !== 'ClaimsExchange') continue;
         const tp = effectiveTechnicalProfile(set, p, ref.id);
         const op = tp && operationOf(tp)?.operation;
         if (!op || AZURE_MFA_OPERATIONS[op.name].invocations.includes('orchestration-step')) continue;

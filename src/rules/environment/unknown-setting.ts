@@ -1,20 +1,10 @@
 import { BUILT_IN_SETTINGS, emptySetting, lookup, settingValue, STARTER_PACK_SETTINGS } from '../../policy/settings.js';
 import { didYouMean } from '../../util/suggest.js';
+import { commentTest } from '../placeholder/patterns.js';
 import type { Rule } from '../types.js';
 
 const SETTINGS_TOKEN = /\{Settings:([^{}\s"<>]*)\}/gi;
 const STARTER_WORD = new RegExp(`\\b(?:${Object.keys(STARTER_PACK_SETTINGS).join('|')})\\b`, 'g');
-
-/** Offsets inside `<!-- ... -->` (an unclosed comment runs to the end). */
-function commentTest(text: string): (offset: number) => boolean {
-  const ranges: Array<[number, number]> = [];
-  for (let i = text.indexOf('<!--'); i >= 0; i = text.indexOf('<!--', i + 4)) {
-    const end = text.indexOf('-->', i + 4);
-    ranges.push([i, end < 0 ? text.length : end + 3]);
-    if (end < 0) break;
-  }
-  return (o) => ranges.some(([a, b]) => o >= a && o < b);
-}
 
 const rule: Rule = {
   meta: {

@@ -52,17 +52,20 @@ const CASE_INSENSITIVE = new RegExp(WITHOUT_LITERAL.map((k) => `(${k.re.source})
  */
 export function findPlaceholders(text: string): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
+  const inComment = commentTest(text);
   // The kinds without a literal (case-insensitive ones) share one pass; the group that matched names the kind.
   CASE_INSENSITIVE.lastIndex = 0;
   for (let m = CASE_INSENSITIVE.exec(text); m; m = CASE_INSENSITIVE.exec(text)) {
-    const kind = WITHOUT_LITERAL[m.slice(1).findIndex((g) => g !== undefined)]!;
-    if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
+    let g = 1;
+    while (m[g] === undefined) g++;
+    const kind = WITHOUT_LITERAL[g - 1]!;
+    if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
   }
   for (const kind of WITH_LITERAL) {
     if (!text.includes(kind.literal!)) continue;
     kind.re.lastIndex = 0;
     for (let m = kind.re.exec(text); m; m = kind.re.exec(text)) {
-      if (!inComment(text, m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
+      if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
     }
   }
   // Outer hits first at the same start (stable: on equal spans the first kind listed stays).
@@ -77,7 +80,29 @@ export function findPlaceholders(text: string): PlaceholderHit[] {
   return out;
 }
 
-function inComment(text: string, offset: number): boolean {
-  const open = text.lastIndexOf('<!--', offset);
-  return open >= 0 && text.lastIndexOf('-->', offset) < open;
+/**
+ * A test for "is this offset inside `<!-- ... -->`" (an unclosed comment runs to the end), from the
+ * file's comment spans found once: searching backwards from every hit costs a scan of the text before it.
+ */
+export function commentTest(text: string): (offset: number) => boolean {
+  const spans: number[] = [];
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', open + 4)) {
+    const close = text.indexOf('-->', open + 4);
+    spans.push(open, close < 0 ? text.length : close + 3);
+    if (close < 0) break;
+    open = close - 1;
+  }
+  if (spans.length === 0) return () => false;
+  return (offset) => {
+    // The last span that opens at or before the offset.
+    let lo = 0;
+    let hi = spans.length / 2 - 1;
+    if (spans[0]! > offset) return false;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[mid * 2]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return offset < spans[lo * 2 + 1]!;
+  };
 }

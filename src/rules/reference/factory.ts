@@ -24,8 +24,8 @@ export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind): Rule {
     check({ set, report }) {
       for (const p of set.policies) {
         if (!set.isComplete(p)) continue;
-        for (const ref of referencesIn(p)) {
-          if (ref.kind !== kind || set.find(kind, ref.id, p)) continue;
+        for (const ref of referencesIn(p, kind)) {
+          if (set.find(kind, ref.id, p)) continue;
           // The SocialAccounts starter pack localizes claims it never defines and still uploads: a string
           // for a missing claim is dead, not fatal.
           const localization = ref.element.name === 'LocalizedString' || ref.element.name === 'LocalizedCollection';
