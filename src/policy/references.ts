@@ -48,20 +48,19 @@ const REFERRING: ReadonlyMap<string, readonly DefKind[]> = new Map<string, DefKi
   ['Candidate', ['SubJourney']],
 ]);
 
-const cache = new WeakMap<Policy, Map<DefKind | 'all', XmlElement[]>>();
+const cache = new WeakMap<Policy, Map<DefKind, XmlElement[]>>();
 
 /**
- * The policy's elements that can hold a reference, all and per kind, found once: lists of elements,
- * not of reference objects, so a rule about one kind looks only at the elements that can name it.
+ * The policy's elements that can hold a reference of each kind, found once: lists of elements, not
+ * of reference objects, so a rule about one kind looks only at the elements that can name it.
  */
-function referringElements(p: Policy, kind: DefKind | 'all'): readonly XmlElement[] {
+function referringElements(p: Policy): Map<DefKind, XmlElement[]> {
   let byKind = cache.get(p);
   if (!byKind) {
-    byKind = new Map([['all', []]]);
+    byKind = new Map();
     for (const el of p.source.elements) {
       const kinds = REFERRING.get(el.name);
       if (!kinds) continue;
-      byKind.get('all')!.push(el);
       for (const k of kinds) {
         const list = byKind.get(k);
         if (list) list.push(el);
@@ -70,53 +69,55 @@ function referringElements(p: Policy, kind: DefKind | 'all'): readonly XmlElemen
     }
     cache.set(p, byKind);
   }
-  return byKind.get(kind) ?? [];
+  return byKind;
 }
 
 /**
- * Every reference in the policy's own elements (of one kind, when given), in document order.
- * Generated on each pass rather than kept: a large policy has 10^5 of them.
+ * Every reference in the policy's own elements: of one kind in document order, or of all kinds one
+ * kind after another. Generated on each pass rather than kept: a large policy has 10^5 of them.
  */
-export function* referencesIn(p: Policy, kind?: DefKind): Generator<Reference> {
-  const any = kind === undefined;
-  for (const el of referringElements(p, kind ?? 'all')) {
+export function* referencesIn(p: Policy, only?: DefKind): Generator<Reference> {
+  for (const [kind, elements] of referringElements(p)) if (only === undefined || only === kind) yield* referencesOfKind(elements, kind);
+}
+
+function* referencesOfKind(elements: readonly XmlElement[], kind: DefKind): Generator<Reference> {
+  for (const el of elements) {
     const a = el.attributes;
     switch (el.name) {
       case 'InputClaim':
       case 'OutputClaim':
       case 'PersistedClaim':
-        if ((any || kind === 'ClaimType') && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
         break;
       case 'DisplayClaim':
-        if ((any || kind === 'ClaimType') && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
-        if ((any || kind === 'DisplayControl') && a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
+        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if (kind === 'DisplayControl' && a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
         break;
       case 'SubjectNamingInfo':
-        if ((any || kind === 'ClaimType') && a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
+        if (kind === 'ClaimType' && a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
         break;
       case 'LocalizedString':
       case 'LocalizedCollection':
-        if ((any || kind === 'ClaimType') && a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
+        if (kind === 'ClaimType' && a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
         break;
       case 'ClaimsExchange':
       case 'ValidationClaimsExchangeTechnicalProfile':
-        if ((any || kind === 'TechnicalProfile') && a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
+        if (kind === 'TechnicalProfile' && a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
         break;
       case 'ValidationTechnicalProfile':
       case 'IncludeTechnicalProfile':
       case 'UseTechnicalProfileForSessionManagement':
-        if ((any || kind === 'TechnicalProfile') && a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
+        if (kind === 'TechnicalProfile' && a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
         break;
       case 'OrchestrationStep':
-        if ((any || kind === 'TechnicalProfile') && a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
-        if ((any || kind === 'ContentDefinition') && a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
+        if (kind === 'TechnicalProfile' && a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
+        if (kind === 'ContentDefinition' && a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
         break;
       case 'InputClaimsTransformation':
       case 'OutputClaimsTransformation':
-        if ((any || kind === 'ClaimsTransformation') && a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
+        if (kind === 'ClaimsTransformation' && a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
         break;
       case 'Metadata':
-        if (!any && kind !== 'ContentDefinition') break;
         for (const item of children(el, 'Item')) {
           if (item.attributes.Key !== 'ContentDefinitionReferenceId') continue;
           const id = textOf(item);
@@ -124,16 +125,16 @@ export function* referencesIn(p: Policy, kind?: DefKind): Generator<Reference> {
         }
         break;
       case 'LocalizedResourcesReference':
-        if ((any || kind === 'LocalizedResources') && a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
+        if (kind === 'LocalizedResources' && a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
         break;
       case 'DefaultUserJourney':
-        if ((any || kind === 'UserJourney') && a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
+        if (kind === 'UserJourney' && a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
         break;
       case 'Endpoint':
-        if ((any || kind === 'UserJourney') && a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
+        if (kind === 'UserJourney' && a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
         break;
       case 'Candidate':
-        if ((any || kind === 'SubJourney') && a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
+        if (kind === 'SubJourney' && a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
         break;
     }
   }
