@@ -2,11 +2,13 @@
  * `npm run bench`: performance report, measured in ONE run and printed as ratios (timings never go in tests).
  *
  *  1. In-process: lint every starter-pack file (per policy set, no XSD) vs a bare @rgrove/parse-xml parse of
- *     the same bytes. Target ≤ 1.5×. Also the same with XSD validation on (info).
+ *     the same bytes. Target ≤ 1.5×. Also our own reader against both, and lint with XSD validation (info).
  *  2. One cold `b2c-totp lint --xsd` process vs one `xmllint --noout --schema` process on the same files.
  *     Target ≤ 2.5×. Skipped (with a note) when xmllint is not installed.
  *  3. Cold start: `b2c-totp lint <one set>` vs `node -e 0`. Target ≤ 2.5×.
  *  4. Memory: peak RSS of linting a generated ~15 MB policy. Target < 10× the file size.
+ *
+ * `npm run bench -- memory` (or in-process, xmllint, cold-start) runs only the sections named.
  *
  * Always exits 0: it is a report. Failing targets are printed as FAIL lines and summarised at the end.
  * Fixtures: ../shared/fixtures/starterpack (override with B2C_TOTP_STARTERPACK).
@@ -478,7 +480,7 @@ const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 process.stdout.write(JSON.stringify({ code, ms, out, maxRssKb: (${PEAK_KB})() }));
 `;
 
-/** The floor for any design on this parser: read the file and parseXml it with offsets, nothing else. */
+/** @rgrove/parse-xml alone on that file (the parser lint used before its own reader): read, parseXml with offsets. */
 const PARSE_PROBE = `
 const { parseXml } = await import(process.argv[1]);
 const { readFileSync } = await import('node:fs');

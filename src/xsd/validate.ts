@@ -4,7 +4,7 @@
  * imported lazily (only when validation is requested) and must stay external to the bundle.
  *
  * Errors are mapped to exact UTF-16 offsets by following libxml2's xpath for the failing node
- * through the @rgrove/parse-xml tree we already have (libxml2's own line number is the line where
+ * through the tree our reader already built (libxml2's own line number is the line where
  * the start tag ENDS, and its column is always 0).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
