@@ -470,7 +470,7 @@ const MEMORY_PROBE = `
 const { run } = await import(process.argv[1]);
 let out = 0;
 const t0 = process.hrtime.bigint();
-const code = await run(['lint', process.argv[2], '--no-xsd'], {
+const code = await run(['lint', process.argv[2], ...(process.argv[4] ? ['--xsd', process.argv[4]] : ['--no-xsd'])], {
   cwd: process.argv[3],
   stdout: { write(s) { out += s.length; return true; }, isTTY: false },
   stderr: { write(s) { process.stderr.write(s); return true; } },
@@ -532,6 +532,15 @@ function benchMemory(tmp: string): void {
     target: TARGET_MEMORY,
   });
   row({ name: '  lint time of that set (in the probe, after start-up)', value: fmtMs(lintMs) });
+  // With the XSD: the big file itself is not schema-validated (SCH-002 says so), the other files are.
+  const xsdPath = path.join(STARTER, XSD_FILE_NAME);
+  if (existsSync(xsdPath)) {
+    const r = spawnTimed(NODE, ['--input-type=module', '-e', MEMORY_PROBE, pathToFileURL(DIST).href, big.dir, tmp, xsdPath], tmp);
+    if (r.status === 0) {
+      const x = JSON.parse(r.stdout) as { maxRssKb: number };
+      row({ name: '  the same with --xsd (libxml2-wasm loaded for the other files)', value: `${fmtMB(x.maxRssKb * 1024)} / ${fmtMB(big.bytes)}`, ratio: (x.maxRssKb * 1024) / big.bytes });
+    }
+  }
   const parseRss: number[] = [];
   const readerRss: number[] = [];
   const emptyRss: number[] = [];

@@ -208,6 +208,14 @@ describeShared('SCH-001 element-order', () => {
     expect(lintFiles(files, 'element-order', { xsd: STUB_XSD })).toEqual([]);
   });
 
+  it('checks a file too large for XSD validation (over 4 MB) even when the XSD runs; SCH-002 says it skipped it', () => {
+    let files = seed(sal(), EXT, '  <ClaimsProviders>', '  <UserJourneys />\n  <ClaimsProviders>');
+    files = { ...files, [EXT]: `${files[EXT]}\n<!-- ${'x'.repeat(4 * 1024 * 1024)} -->\n` };
+    const d = lintFiles(files, undefined, { xsd: STUB_XSD }).filter((x) => x.ruleId.startsWith('SCH'));
+    expect(d.map((x) => `${x.ruleId} ${x.severity} ${x.file}:${x.line}:${x.column}`)).toEqual([`SCH-002 info ${EXT}:2:2`, `SCH-001 error ${EXT}:20:4`]);
+    expect(d[0]!.message).toBe('Schema validation skipped: the file is 4.0 MB, over the 4 MB this check takes on; the service rejects files over 1024 KB (LIMIT-001). Split the file, then validate.');
+  });
+
   it('honours an inline disable comment', () => {
     const files = seed(sal(), EXT, '  <ClaimsProviders>', '  <UserJourneys />\n  <!-- b2c-totp-disable-next-line SCH-001 -->\n  <ClaimsProviders>');
     expect(lintFiles(files, 'SCH-001')).toEqual([]);

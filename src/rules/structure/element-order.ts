@@ -2,6 +2,7 @@ import { childOrder, SCHEMA_ORDER } from '../../policy/schema-order.js';
 import { XmlElement, type XmlNode } from '../../xml/nodes.js';
 import { childElements } from '../../xml/element.js';
 import type { Rule } from '../types.js';
+import { schemaValidates } from './xsd.js';
 
 /**
  * Collections whose subtrees hold no element with a tabled order: not walked, which keeps this rule
@@ -39,7 +40,7 @@ const rule: Rule = {
     severity: 'error',
     summary: 'Child elements come in the order the policy schema requires (DisplayName before Protocol, Preconditions first in a step, …), checked without the XSD.',
     description:
-      'Policy elements are an xs:sequence: the upload fails with "Schema validation error … has invalid child element" when a child comes after one that the schema puts later (a DisplayName after the Protocol, Preconditions after the ClaimsExchanges, ContentDefinitions before ClaimsTransformations). The order tables are built into the linter, so this works without the XSD; when XSD validation runs (SCH-002) this rule stays silent to avoid reporting the same problem twice. Misspelled or unknown elements are left to SCH-002.',
+      'Policy elements are an xs:sequence: the upload fails with "Schema validation error … has invalid child element" when a child comes after one that the schema puts later (a DisplayName after the Protocol, Preconditions after the ClaimsExchanges, ContentDefinitions before ClaimsTransformations). The order tables are built into the linter, so this works without the XSD; for the files that XSD validation checks (SCH-002) this rule stays silent, to avoid reporting the same problem twice. Misspelled or unknown elements are left to SCH-002.',
     source: 'upload-errors.md §1 #3; totp-spec.md §9 POL-009',
     examples: {
       bad: '<TechnicalProfile Id="OTPVerification">\n  <Protocol Name="Proprietary" Handler="…SelfAssertedAttributeProvider…" />\n  <DisplayName>Verify your code</DisplayName>',
@@ -47,8 +48,8 @@ const rule: Rule = {
     },
   },
   check({ set, options, report }) {
-    if (options.xsd) return;
     for (const p of set.policies) {
+      if (schemaValidates(p, options)) continue; // SCH-002 reports the same problems
       const visit = (el: XmlElement, parent: string | undefined): void => {
         const order = childOrder(el.name, parent);
         if (order) {

@@ -1,5 +1,16 @@
-import { POLICY_NS } from '../../policy/policy.js';
-import type { Rule } from '../types.js';
+import { POLICY_NS, type Policy } from '../../policy/policy.js';
+import type { LintOptions, Rule } from '../types.js';
+
+/**
+ * Files larger than this are not handed to libxml2: its tree of a 15 MB policy takes over 100 MB more.
+ * The service refuses files over 1024 KB anyway (LIMIT-001); SCH-001 checks their element order instead.
+ */
+export const XSD_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Whether SCH-002 validates this file against the XSD in this run. */
+export function schemaValidates(p: Policy, options: LintOptions): boolean {
+  return !!options.xsd && p.source.bytes <= XSD_MAX_BYTES;
+}
 
 const rule: Rule = {
   meta: {
@@ -9,7 +20,7 @@ const rule: Rule = {
     severity: 'error',
     summary: 'The file is valid against TrustFrameworkPolicy_0.3.0.0.xsd (runs when --xsd is given or the XSD sits beside or above the files).',
     description:
-      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001.',
+      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and its schema tree would take hundreds of megabytes; SCH-001 checks its element order instead.',
     source: 'upload-errors.md §1 #3; libraries.md §3',
     examples: {
       bad: '<ClaimType Id="otpCode">\n  <DataType>strin</DataType>',
@@ -22,6 +33,15 @@ const rule: Rule = {
     for (const p of set.policies) {
       // A wrong namespace fails every element against the schema; XML-004 reports the one real cause.
       if (p.root.attributes.xmlns !== POLICY_NS) continue;
+      if (!schemaValidates(p, options)) {
+        report({
+          file: p,
+          at: { element: p.root },
+          severity: 'info',
+          message: `Schema validation skipped: the file is ${(p.source.bytes / 1048576).toFixed(1)} MB, over the ${XSD_MAX_BYTES / 1048576} MB this check takes on; the service rejects files over 1024 KB (LIMIT-001). Split the file, then validate.`,
+        });
+        continue;
+      }
       for (const problem of xsd.validate(p.text, p.source.doc)) {
         if (/Duplicate key-sequence/.test(problem.message)) continue;
         report({ file: p, at: { span: { start: problem.start, end: problem.end } }, message: `Schema: ${problem.message}` });
