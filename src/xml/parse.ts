@@ -13,8 +13,6 @@ import { XmlDocument, XmlElement, XmlError, XmlText, type XmlAttributes, type Xm
 export class XmlDepthError extends XmlError {}
 
 const EMPTY: readonly XmlNode[] = Object.freeze([]);
-/** Values up to this length are shared; V8 copies shorter slices anyway, and longer ones are unique ids. */
-const SHARED_MAX = 12;
 /** Prototype of every attribute map: no inherited keys, but unlike Object.create(null) objects stay fast. */
 const ATTRIBUTE_PROTO: object = Object.freeze(Object.create(null));
 /** Shared by every element without attributes (about half of a policy's elements). */
@@ -85,48 +83,6 @@ const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as 
   quot: '"',
 });
 
-/**
- * One string per distinct piece of source text, found without slicing first: an open-addressing
- * table keyed by a hash of the characters. Names and short values repeat thousands of times, and a
- * throwaway slice for each lookup was a tenth of the parse's garbage.
- */
-class Interner {
-  private table: Array<string | undefined> = new Array<string | undefined>(256);
-  private count = 0;
-
-  get(s: string, from: number, to: number): string {
-    let h = to - from;
-    for (let i = from; i < to; i++) h = Math.imul(h, 31) + s.charCodeAt(i);
-    const table = this.table;
-    const mask = table.length - 1;
-    const len = to - from;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const c = table[i];
-      if (c === undefined) {
-        const v = s.slice(from, to);
-        table[i] = v;
-        if (++this.count * 2 > table.length) this.grow();
-        return v;
-      }
-      if (c.length === len && s.startsWith(c, from)) return c;
-    }
-  }
-
-  private grow(): void {
-    const old = this.table;
-    const table = (this.table = new Array<string | undefined>(old.length * 2));
-    const mask = table.length - 1;
-    for (const v of old) {
-      if (v === undefined) continue;
-      let h = v.length;
-      for (let i = 0; i < v.length; i++) h = Math.imul(h, 31) + v.charCodeAt(i);
-      let i = h & mask;
-      while (table[i] !== undefined) i = (i + 1) & mask;
-      table[i] = v;
-    }
-  }
-}
-
 export interface ParseOptions {
   /** Elements nested deeper than this stop the read with an XmlDepthError at the first one. */
   maxDepth?: number;
@@ -146,8 +102,9 @@ class Reader {
   /** Cached offsets of the next `&` and `]]>` at or after pos: searched again only once passed. */
   private nextAmp = -1;
   private nextCdataEnd = -1;
-  /** Element and attribute names, and short values and texts ("string", "objectId", "true"). */
-  private readonly strings = new Interner();
+  private readonly names = new Map<string, string>();
+  /** Short attribute values and texts repeat (claim ids, "string", handler names): one string each. */
+  private readonly values = new Map<string, string>();
   private readonly attributeLists = new Map<string, XmlAttributes>();
 
   constructor(
@@ -321,7 +278,11 @@ class Reader {
     const end = this.nameEnd(start);
     if (end === start) return '';
     this.pos = end;
-    return this.strings.get(this.s, start, end);
+    const raw = this.s.slice(start, end);
+    const known = this.names.get(raw);
+    if (known !== undefined) return known;
+    this.names.set(raw, raw);
+    return raw;
   }
 
   // ---- references ----------------------------------------------------------------------------
@@ -419,7 +380,7 @@ class Reader {
     if (plain) {
       this.checkChars(from, close);
       this.pos = close + 1;
-      return close - from <= SHARED_MAX ? this.strings.get(s, from, close) : s.slice(from, close);
+      return this.shared(s.slice(from, close));
     }
     let value = '';
     for (;;) {
@@ -537,7 +498,7 @@ class Reader {
         else if (only instanceof XmlElement) el.kids = only;
         // The text alone is enough when it is the raw source right up to `</name>` (no reference,
         // CR or CDATA changed its length): its offsets follow from the element's end.
-        else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = only.text.length <= SHARED_MAX ? this.strings.get(only.text, 0, only.text.length) : only.text;
+        else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = this.shared(only.text);
         else el.kids = only;
         pending.length = mark;
         el.end = this.pos;
@@ -563,6 +524,14 @@ class Reader {
       }
     }
     return root!;
+  }
+
+  private shared(v: string): string {
+    if (v.length > 12) return v;
+    const known = this.values.get(v);
+    if (known !== undefined) return known;
+    this.values.set(v, v);
+    return v;
   }
 
   /** The text of [from, to) with CRLF and CR as LF (XML 1.0 §2.11). */
