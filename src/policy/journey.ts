@@ -63,10 +63,7 @@ export function claimsExchanges(step: XmlElement): XmlElement[] {
 export function journeysDefinedIn(p: Policy): Array<{ kind: 'UserJourney' | 'SubJourney'; id: string; element: XmlElement }> {
   const out: Array<{ kind: 'UserJourney' | 'SubJourney'; id: string; element: XmlElement }> = [];
   for (const kind of ['UserJourney', 'SubJourney'] as const) {
-    for (const list of p.all(kind)) {
-      const el = list[0]!;
-      out.push({ kind, id: el.attributes.Id!, element: el });
-    }
+    for (const el of p.firstDefinitions(kind)) out.push({ kind, id: el.attributes.Id!, element: el });
   }
   return out;
 }

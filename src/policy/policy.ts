@@ -53,6 +53,8 @@ export class Policy {
    */
   private readonly defs = new Map<DefKind, Map<string, XmlElement | XmlElement[]>>();
   private readonly repeated = new Set<DefKind>();
+  /** Every definition with an Id, per kind, in document order. */
+  private readonly lists = new Map<DefKind, XmlElement[]>();
 
   constructor(
     /** Path as shown to users: relative to the working folder, `/` separators. */
@@ -73,9 +75,11 @@ export class Policy {
     this.relyingParty = child(root, 'RelyingParty');
     for (const kind of DEF_KINDS) {
       const map = new Map<string, XmlElement | XmlElement[]>();
+      const list: XmlElement[] = [];
       for (const el of descendants(root, ...DEF_PATHS[kind])) {
         const id = el.attributes.Id;
         if (id === undefined) continue;
+        list.push(el);
         const key = id.toLowerCase();
         const had = map.get(key);
         if (had === undefined) map.set(key, el);
@@ -86,6 +90,7 @@ export class Policy {
         }
       }
       this.defs.set(kind, map);
+      this.lists.set(kind, list);
     }
   }
 
@@ -104,18 +109,29 @@ export class Policy {
 
   /** Definitions of `kind` with this Id in this file (case-insensitive). */
   defined(kind: DefKind, id: string): XmlElement[] {
-    const v = this.definition(kind, id);
+    const v = this.definition(kind, id.toLowerCase());
     return v === undefined ? [] : Array.isArray(v) ? v : [v];
   }
 
-  /** As `defined`, without building a list for the usual single definition. */
-  definition(kind: DefKind, id: string): XmlElement | XmlElement[] | undefined {
-    return this.defs.get(kind)!.get(id.toLowerCase());
+  /** As `defined`, without building a list for the usual single definition; `key` is the Id in lower case. */
+  definition(kind: DefKind, key: string): XmlElement | XmlElement[] | undefined {
+    return this.defs.get(kind)!.get(key);
   }
 
-  /** Every definition of `kind` in this file, in document order per Id. */
-  *all(kind: DefKind): IterableIterator<XmlElement[]> {
-    for (const v of this.defs.get(kind)!.values()) yield Array.isArray(v) ? v : [v];
+  /** Every definition of `kind` in this file (with an Id), in document order. */
+  definitions(kind: DefKind): readonly XmlElement[] {
+    return this.lists.get(kind)!;
+  }
+
+  /** The first definition of each Id of `kind` in this file (ignoring case), in document order. */
+  firstDefinitions(kind: DefKind): readonly XmlElement[] {
+    const all = this.lists.get(kind)!;
+    if (!this.repeated.has(kind)) return all;
+    const map = this.defs.get(kind)!;
+    return all.filter((el) => {
+      const v = map.get(el.attributes.Id!.toLowerCase());
+      return Array.isArray(v) ? v[0] === el : v === el;
+    });
   }
 
   /** Whether some Id of `kind` is defined more than once in this file (ignoring case). */

@@ -73,68 +73,68 @@ function referringElements(p: Policy): Map<DefKind, XmlElement[]> {
 }
 
 /**
- * Every reference in the policy's own elements: of one kind in document order, or of all kinds one
- * kind after another. Generated on each pass rather than kept: a large policy has 10^5 of them.
+ * Calls `fn` for every reference in the policy's own elements: of one kind in document order, or of
+ * all kinds one kind after another. Made on each pass rather than kept: a large policy has 10^5 of them.
  */
-export function* referencesIn(p: Policy, only?: DefKind): Generator<Reference> {
-  for (const [kind, elements] of referringElements(p)) if (only === undefined || only === kind) yield* referencesOfKind(elements, kind);
+export function eachReference(p: Policy, only: DefKind | undefined, fn: (ref: Reference) => void): void {
+  for (const [kind, elements] of referringElements(p)) if (only === undefined || only === kind) referencesOfKind(elements, kind, fn);
 }
 
-function* referencesOfKind(elements: readonly XmlElement[], kind: DefKind): Generator<Reference> {
+function referencesOfKind(elements: readonly XmlElement[], kind: DefKind, fn: (ref: Reference) => void): void {
   for (const el of elements) {
     const a = el.attributes;
     switch (el.name) {
       case 'InputClaim':
       case 'OutputClaim':
       case 'PersistedClaim':
-        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
+        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) fn(ref('ClaimType', el, 'ClaimTypeReferenceId'));
         break;
       case 'DisplayClaim':
-        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) yield ref('ClaimType', el, 'ClaimTypeReferenceId');
-        if (kind === 'DisplayControl' && a.DisplayControlReferenceId) yield ref('DisplayControl', el, 'DisplayControlReferenceId');
+        if (kind === 'ClaimType' && a.ClaimTypeReferenceId) fn(ref('ClaimType', el, 'ClaimTypeReferenceId'));
+        if (kind === 'DisplayControl' && a.DisplayControlReferenceId) fn(ref('DisplayControl', el, 'DisplayControlReferenceId'));
         break;
       case 'SubjectNamingInfo':
-        if (kind === 'ClaimType' && a.ClaimType) yield ref('ClaimType', el, 'ClaimType');
+        if (kind === 'ClaimType' && a.ClaimType) fn(ref('ClaimType', el, 'ClaimType'));
         break;
       case 'LocalizedString':
       case 'LocalizedCollection':
-        if (kind === 'ClaimType' && a.ElementType === 'ClaimType' && a.ElementId) yield ref('ClaimType', el, 'ElementId');
+        if (kind === 'ClaimType' && a.ElementType === 'ClaimType' && a.ElementId) fn(ref('ClaimType', el, 'ElementId'));
         break;
       case 'ClaimsExchange':
       case 'ValidationClaimsExchangeTechnicalProfile':
-        if (kind === 'TechnicalProfile' && a.TechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'TechnicalProfileReferenceId');
+        if (kind === 'TechnicalProfile' && a.TechnicalProfileReferenceId) fn(ref('TechnicalProfile', el, 'TechnicalProfileReferenceId'));
         break;
       case 'ValidationTechnicalProfile':
       case 'IncludeTechnicalProfile':
       case 'UseTechnicalProfileForSessionManagement':
-        if (kind === 'TechnicalProfile' && a.ReferenceId) yield ref('TechnicalProfile', el, 'ReferenceId');
+        if (kind === 'TechnicalProfile' && a.ReferenceId) fn(ref('TechnicalProfile', el, 'ReferenceId'));
         break;
       case 'OrchestrationStep':
-        if (kind === 'TechnicalProfile' && a.CpimIssuerTechnicalProfileReferenceId) yield ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId');
-        if (kind === 'ContentDefinition' && a.ContentDefinitionReferenceId) yield ref('ContentDefinition', el, 'ContentDefinitionReferenceId');
+        if (kind === 'TechnicalProfile' && a.CpimIssuerTechnicalProfileReferenceId) fn(ref('TechnicalProfile', el, 'CpimIssuerTechnicalProfileReferenceId'));
+        if (kind === 'ContentDefinition' && a.ContentDefinitionReferenceId) fn(ref('ContentDefinition', el, 'ContentDefinitionReferenceId'));
         break;
       case 'InputClaimsTransformation':
       case 'OutputClaimsTransformation':
-        if (kind === 'ClaimsTransformation' && a.ReferenceId) yield ref('ClaimsTransformation', el, 'ReferenceId');
+        if (kind === 'ClaimsTransformation' && a.ReferenceId) fn(ref('ClaimsTransformation', el, 'ReferenceId'));
         break;
       case 'Metadata':
         for (const item of children(el, 'Item')) {
           if (item.attributes.Key !== 'ContentDefinitionReferenceId') continue;
           const id = textOf(item);
-          if (id) yield { kind: 'ContentDefinition', id, element: item, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' };
+          if (id) fn({ kind: 'ContentDefinition', id, element: item, attribute: undefined, via: 'metadata ContentDefinitionReferenceId' });
         }
         break;
       case 'LocalizedResourcesReference':
-        if (kind === 'LocalizedResources' && a.LocalizedResourcesReferenceId) yield ref('LocalizedResources', el, 'LocalizedResourcesReferenceId');
+        if (kind === 'LocalizedResources' && a.LocalizedResourcesReferenceId) fn(ref('LocalizedResources', el, 'LocalizedResourcesReferenceId'));
         break;
       case 'DefaultUserJourney':
-        if (kind === 'UserJourney' && a.ReferenceId) yield ref('UserJourney', el, 'ReferenceId');
+        if (kind === 'UserJourney' && a.ReferenceId) fn(ref('UserJourney', el, 'ReferenceId'));
         break;
       case 'Endpoint':
-        if (kind === 'UserJourney' && a.UserJourneyReferenceId) yield ref('UserJourney', el, 'UserJourneyReferenceId');
+        if (kind === 'UserJourney' && a.UserJourneyReferenceId) fn(ref('UserJourney', el, 'UserJourneyReferenceId'));
         break;
       case 'Candidate':
-        if (kind === 'SubJourney' && a.SubJourneyReferenceId) yield ref('SubJourney', el, 'SubJourneyReferenceId');
+        if (kind === 'SubJourney' && a.SubJourneyReferenceId) fn(ref('SubJourney', el, 'SubJourneyReferenceId'));
         break;
     }
   }

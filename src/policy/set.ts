@@ -150,8 +150,9 @@ export class PolicySet {
 
   private lookup(kind: DefKind, id: string, from: Policy): Found | undefined {
     let loose: Found | undefined;
+    const key = id.toLowerCase();
     for (const p of this.chain(from)) {
-      const defs = p.definition(kind, id);
+      const defs = p.definition(kind, key);
       if (defs === undefined) continue;
       for (const el of Array.isArray(defs) ? defs : [defs]) {
         if (el.attributes.Id === id) return { element: el, policy: p, exactCase: true };
@@ -186,7 +187,7 @@ export class PolicySet {
   /** All Ids of `kind` visible from `from`, for "did you mean" suggestions. */
   visibleIds(kind: DefKind, from: Policy): string[] {
     const out = new Set<string>();
-    for (const p of this.chain(from)) for (const list of p.all(kind)) for (const el of list) out.add(el.attributes.Id!);
+    for (const p of this.chain(from)) for (const el of p.definitions(kind)) out.add(el.attributes.Id!);
     return [...out];
   }
 

@@ -62,14 +62,15 @@ export function finalTechnicalProfiles(set: PolicySet, provider?: string): Final
   for (const p of set.policies) {
     if (!set.isComplete(p)) continue;
     const below = set.policies.filter((q) => q !== p && set.chain(q).includes(p));
-    for (const list of p.all('TechnicalProfile')) {
-      const element = list[0]!;
-      const id = element.attributes.Id!;
-      if (below.some((q) => q.defined('TechnicalProfile', id).length > 0)) continue;
+    for (const first of p.firstDefinitions('TechnicalProfile')) {
+      const id = first.attributes.Id!;
+      const key = id.toLowerCase();
+      if (below.some((q) => q.definition('TechnicalProfile', key) !== undefined)) continue;
       // Merging is the expensive part: skip profiles of other providers first.
       if (provider !== undefined && !(handlerOf(set, p, id) ?? '').includes(provider)) continue;
       const tp = effectiveTechnicalProfile(set, p, id);
-      if (tp) out.push({ policy: p, element: list[list.length - 1]!, tp });
+      const own = p.definition('TechnicalProfile', key)!;
+      if (tp) out.push({ policy: p, element: Array.isArray(own) ? own[own.length - 1]! : own, tp });
     }
   }
   perSet.set(key, out);
@@ -250,9 +251,7 @@ export function contentDefinitionDataUri(set: PolicySet, from: Policy, id: strin
 export function displayControls(set: PolicySet): Array<{ policy: Policy; element: XmlElement; id: string; type: string | undefined }> {
   const out: Array<{ policy: Policy; element: XmlElement; id: string; type: string | undefined }> = [];
   for (const p of set.policies) {
-    for (const list of p.all('DisplayControl')) {
-      for (const el of list) out.push({ policy: p, element: el, id: el.attributes.Id ?? '', type: el.attributes.UserInterfaceControlType });
-    }
+    for (const el of p.definitions('DisplayControl')) out.push({ policy: p, element: el, id: el.attributes.Id ?? '', type: el.attributes.UserInterfaceControlType });
   }
   return out;
 }

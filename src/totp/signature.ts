@@ -15,9 +15,7 @@ export interface SignatureProblem {
 export function transformationsByMethod(set: PolicySet, method: string): Array<{ policy: Policy; element: XmlElement; id: string }> {
   const out: Array<{ policy: Policy; element: XmlElement; id: string }> = [];
   for (const p of set.policies) {
-    for (const list of p.all('ClaimsTransformation')) {
-      for (const el of list) if (el.attributes.TransformationMethod === method) out.push({ policy: p, element: el, id: el.attributes.Id ?? '' });
-    }
+    for (const el of p.definitions('ClaimsTransformation')) if (el.attributes.TransformationMethod === method) out.push({ policy: p, element: el, id: el.attributes.Id ?? '' });
   }
   return out;
 }

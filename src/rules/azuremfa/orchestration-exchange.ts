@@ -1,5 +1,5 @@
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
-import { referencesIn } from '../../policy/references.js';
+import { eachReference } from '../../policy/references.js';
 import { operationOf, usesAzureMfa } from '../../totp/azuremfa.js';
 import { AZURE_MFA_OPERATIONS } from '../../totp/catalogue.js';
 import type { Rule } from '../types.js';
@@ -24,17 +24,17 @@ const rule: Rule = {
     if (!usesAzureMfa(set)) return;
     for (const p of set.policies) {
       if (!set.isComplete(p)) continue;
-      for (const ref of referencesIn(p, 'TechnicalProfile')) {
-        if (ref.element.name !== 'ClaimsExchange') continue;
+      eachReference(p, 'TechnicalProfile', (ref) => {
+        if (ref.element.name !== 'ClaimsExchange') return;
         const tp = effectiveTechnicalProfile(set, p, ref.id);
         const op = tp && operationOf(tp)?.operation;
-        if (!op || AZURE_MFA_OPERATIONS[op.name].invocations.includes('orchestration-step')) continue;
+        if (!op || AZURE_MFA_OPERATIONS[op.name].invocations.includes('orchestration-step')) return;
         report({
           file: p,
           at: { element: ref.element, attribute: 'TechnicalProfileReferenceId' },
           message: `ClaimsExchange '${ref.element.attributes.Id ?? ''}' runs '${tp.id}' (Operation ${op.name}) as a journey step; call it as a ValidationTechnicalProfile of the self-asserted page (or from a display-control action) that collects its input instead.`,
         });
-      }
+      });
     }
   },
 };

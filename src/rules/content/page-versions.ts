@@ -87,11 +87,9 @@ export interface DataUriElement {
 export function dataUris(set: PolicySet): DataUriElement[] {
   const out: DataUriElement[] = [];
   for (const policy of set.policies) {
-    for (const list of policy.all('ContentDefinition')) {
-      for (const cd of list) {
-        for (const element of children(cd, 'DataUri')) {
-          out.push({ policy, contentDefinition: cd.attributes.Id ?? '', element, value: textOf(element) });
-        }
+    for (const cd of policy.definitions('ContentDefinition')) {
+      for (const element of children(cd, 'DataUri')) {
+        out.push({ policy, contentDefinition: cd.attributes.Id ?? '', element, value: textOf(element) });
       }
     }
   }

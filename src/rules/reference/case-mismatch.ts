@@ -1,4 +1,4 @@
-import { referencesIn } from '../../policy/references.js';
+import { eachReference } from '../../policy/references.js';
 import type { Rule } from '../types.js';
 import { KIND_NOUN } from './factory.js';
 
@@ -20,15 +20,15 @@ const rule: Rule = {
   check({ set, report }) {
     for (const p of set.policies) {
       if (!set.isComplete(p)) continue;
-      for (const ref of referencesIn(p)) {
+      eachReference(p, undefined, (ref) => {
         const found = set.find(ref.kind, ref.id, p);
-        if (!found || found.exactCase) continue;
+        if (!found || found.exactCase) return;
         report({
           file: p,
           at: { element: ref.element, attribute: ref.attribute, text: ref.attribute === undefined },
           message: `${ref.via} '${ref.id}' matches ${KIND_NOUN[ref.kind]} '${found.element.attributes.Id}' only when case is ignored.`,
         });
-      }
+      });
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { DefKind } from '../../policy/policy.js';
-import { referencesIn } from '../../policy/references.js';
+import { eachReference } from '../../policy/references.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule, RuleMeta } from '../types.js';
 
@@ -24,8 +24,8 @@ export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind): Rule {
     check({ set, report }) {
       for (const p of set.policies) {
         if (!set.isComplete(p)) continue;
-        for (const ref of referencesIn(p, kind)) {
-          if (set.find(kind, ref.id, p)) continue;
+        eachReference(p, kind, (ref) => {
+          if (set.find(kind, ref.id, p)) return;
           // The SocialAccounts starter pack localizes claims it never defines and still uploads: a string
           // for a missing claim is dead, not fatal.
           const localization = ref.element.name === 'LocalizedString' || ref.element.name === 'LocalizedCollection';
@@ -35,7 +35,7 @@ export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind): Rule {
             at: { element: ref.element, attribute: ref.attribute, text: ref.attribute === undefined },
             message: `${ref.via} '${ref.id}': no ${NOUN[kind]} with this Id in this policy or its bases.${didYouMean(ref.id, set.visibleIds(kind, p))}`,
           });
-        }
+        });
       }
     },
   };

@@ -28,8 +28,7 @@ const rule: Rule = {
   check({ set, report }) {
     for (const p of set.policies) {
       if (!set.isComplete(p)) continue;
-      for (const list of p.all('TechnicalProfile')) {
-        const el = list[0]!;
+      for (const el of p.firstDefinitions('TechnicalProfile')) {
         const id = el.attributes.Id!;
         // Most profiles have a Protocol in some layer or in what they include: only the rest need the merged view.
         if (hasProtocol(set, p, id, new Set())) continue;
@@ -39,7 +38,7 @@ const rule: Rule = {
         if (tp.unresolvedIncludes.length) continue;
         const inBase = set.layers('TechnicalProfile', id, p).some((l) => l.policy !== p);
         const ancestors = set.chain(p).slice(1);
-        const candidates = ancestors.flatMap((a) => [...a.all('TechnicalProfile')].map((l) => l[0]!.attributes.Id!));
+        const candidates = ancestors.flatMap((a) => a.firstDefinitions('TechnicalProfile').map((t) => t.attributes.Id!));
         report({
           file: p,
           at: { element: el, attribute: 'Id' },

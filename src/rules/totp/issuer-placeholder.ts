@@ -19,16 +19,14 @@ const rule: Rule = {
   },
   check({ set, report }) {
     for (const p of set.policies) {
-      for (const list of p.all('ClaimsTransformation')) {
-        for (const ct of list) {
-          for (const param of transformationParameters(ct)) {
-            if (!param.value.includes(ISSUER_PLACEHOLDER)) continue;
-            report({
-              file: p,
-              at: { element: param.element, attribute: 'Value' },
-              message: `Parameter '${param.id}' of ClaimsTransformation '${ct.attributes.Id ?? ''}' still holds ${ISSUER_PLACEHOLDER}; replace it with the issuer name users should see, the same in CreateStringClaim value and BuildUri query.issuer.`,
-            });
-          }
+      for (const ct of p.definitions('ClaimsTransformation')) {
+        for (const param of transformationParameters(ct)) {
+          if (!param.value.includes(ISSUER_PLACEHOLDER)) continue;
+          report({
+            file: p,
+            at: { element: param.element, attribute: 'Value' },
+            message: `Parameter '${param.id}' of ClaimsTransformation '${ct.attributes.Id ?? ''}' still holds ${ISSUER_PLACEHOLDER}; replace it with the issuer name users should see, the same in CreateStringClaim value and BuildUri query.issuer.`,
+          });
         }
       }
     }
