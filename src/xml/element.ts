@@ -1,42 +1,62 @@
-import { XmlElement, XmlText, type XmlNode } from './nodes.js';
+import { XmlElement, XmlText } from './nodes.js';
 
 export type { XmlElement };
 
-const NONE: readonly XmlNode[] = [];
-
-/** The child nodes that can be elements: none when the element holds only text (saves building its `children`). */
-function kidsOf(el: XmlElement): readonly XmlNode[] {
-  const k = el.kids;
-  if (typeof k === 'string' || k instanceof XmlText) return NONE;
-  return k instanceof XmlElement ? [k] : k;
-}
+/*
+ * These run for every element of every policy, many times per lint: they read `kids` directly (a lone
+ * child is not wrapped in an array) and use indexed loops (for-of made an iterator result per child).
+ */
 
 /** Element children only (skips text, comments). */
 export function childElements(el: XmlElement): XmlElement[] {
+  const k = el.kids;
+  if (k instanceof XmlElement) return [k];
   const out: XmlElement[] = [];
-  for (const c of kidsOf(el)) if (c instanceof XmlElement) out.push(c);
+  if (typeof k === 'string' || k instanceof XmlText) return out;
+  for (let i = 0; i < k.length; i++) {
+    const c = k[i];
+    if (c instanceof XmlElement) out.push(c);
+  }
   return out;
 }
 
 export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
   if (!el) return undefined;
-  for (const c of kidsOf(el)) if (c instanceof XmlElement && c.name === name) return c;
+  const k = el.kids;
+  if (k instanceof XmlElement) return k.name === name ? k : undefined;
+  if (typeof k === 'string' || k instanceof XmlText) return undefined;
+  for (let i = 0; i < k.length; i++) {
+    const c = k[i];
+    if (c instanceof XmlElement && c.name === name) return c;
+  }
   return undefined;
 }
 
 export function children(el: XmlElement | undefined, name: string): XmlElement[] {
   const out: XmlElement[] = [];
-  if (!el) return out;
-  for (const c of kidsOf(el)) if (c instanceof XmlElement && c.name === name) out.push(c);
+  if (el) collect(el, name, out);
   return out;
+}
+
+function collect(el: XmlElement, name: string, out: XmlElement[]): void {
+  const k = el.kids;
+  if (k instanceof XmlElement) {
+    if (k.name === name) out.push(k);
+    return;
+  }
+  if (typeof k === 'string' || k instanceof XmlText) return;
+  for (let i = 0; i < k.length; i++) {
+    const c = k[i];
+    if (c instanceof XmlElement && c.name === name) out.push(c);
+  }
 }
 
 /** Follows a path of child names, collecting every match at the last level. */
 export function descendants(el: XmlElement | undefined, ...path: string[]): XmlElement[] {
   let level: XmlElement[] = el ? [el] : [];
-  for (const name of path) {
+  for (let p = 0; p < path.length; p++) {
     const next: XmlElement[] = [];
-    for (const e of level) for (const c of kidsOf(e)) if (c instanceof XmlElement && c.name === name) next.push(c);
+    for (let i = 0; i < level.length; i++) collect(level[i]!, path[p]!, next);
     level = next;
   }
   return level;

@@ -1,5 +1,5 @@
 import { childOrder, SCHEMA_ORDER } from '../../policy/schema-order.js';
-import { XmlElement, type XmlNode } from '../../xml/nodes.js';
+import type { XmlElement } from '../../xml/nodes.js';
 import { childElements } from '../../xml/element.js';
 import type { Rule } from '../types.js';
 import { schemaValidates } from './xsd.js';
@@ -52,11 +52,12 @@ const rule: Rule = {
       if (schemaValidates(p, options)) continue; // SCH-002 reports the same problems
       const visit = (el: XmlElement, parent: string | undefined): void => {
         const order = childOrder(el.name, parent);
+        const kids = childElements(el);
         if (order) {
-          const misplaced = firstMisplaced(el.children, order.rank);
+          const misplaced = firstMisplaced(kids, order.rank);
           if (misplaced) {
             const [early, late] = misplaced;
-            const hint = orderHint(SCHEMA_ORDER[order.key]!, childElements(el), early.name, late.name);
+            const hint = orderHint(SCHEMA_ORDER[order.key]!, kids, early.name, late.name);
             report({
               file: p,
               at: { element: early },
@@ -64,7 +65,7 @@ const rule: Rule = {
             });
           }
         }
-        for (const k of el.children) if (k instanceof XmlElement && !NO_ORDERED_DESCENDANTS.has(k.name)) visit(k, el.name);
+        for (let i = 0; i < kids.length; i++) if (!NO_ORDERED_DESCENDANTS.has(kids[i]!.name)) visit(kids[i]!, el.name);
       };
       visit(p.root, undefined);
     }
@@ -76,14 +77,14 @@ export default rule;
  * The first child that comes after a sibling the schema puts later, with the earliest such sibling
  * (the place it should move above). Names not in the table are skipped.
  */
-function firstMisplaced(nodes: readonly XmlNode[], rank: ReadonlyMap<string, number>): [XmlElement, XmlElement] | undefined {
+function firstMisplaced(kids: readonly XmlElement[], rank: ReadonlyMap<string, number>): [XmlElement, XmlElement] | undefined {
   let max = -1;
-  for (const k of nodes) {
-    if (!(k instanceof XmlElement)) continue;
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i]!;
     const r = rank.get(k.name);
     if (r === undefined) continue;
     if (r < max) {
-      const late = nodes.find((s): s is XmlElement => s instanceof XmlElement && (rank.get(s.name) ?? -1) > r)!;
+      const late = kids.find((s) => (rank.get(s.name) ?? -1) > r)!;
       return [k, late];
     }
     max = r;
