@@ -2,7 +2,7 @@ import { POLICY_NS, type Policy } from '../../policy/policy.js';
 import type { LintOptions, Rule } from '../types.js';
 
 /**
- * Files larger than this are not handed to libxml2: its tree of a 15 MB policy takes over 100 MB more.
+ * Files larger than this are not handed to libxml2: its tree of a 15 MB policy took about 90 MB more.
  * The service refuses files over 1024 KB anyway (LIMIT-001); SCH-001 checks their element order instead.
  */
 export const XSD_MAX_BYTES = 4 * 1024 * 1024;
@@ -20,7 +20,7 @@ const rule: Rule = {
     severity: 'error',
     summary: 'The file is valid against TrustFrameworkPolicy_0.3.0.0.xsd (runs when --xsd is given or the XSD sits beside or above the files).',
     description:
-      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and its schema tree would take hundreds of megabytes; SCH-001 checks its element order instead.',
+      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and libxml2's tree of it takes several times its size in memory; SCH-001 checks its element order instead.',
     source: 'upload-errors.md §1 #3; libraries.md §3',
     examples: {
       bad: '<ClaimType Id="otpCode">\n  <DataType>strin</DataType>',
