@@ -20,7 +20,7 @@ const rule: Rule = {
     severity: 'error',
     summary: 'The file is valid against TrustFrameworkPolicy_0.3.0.0.xsd (runs when --xsd is given or the XSD sits beside or above the files).',
     description:
-      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and libxml2's tree of it takes several times its size in memory; SCH-001 checks its element order instead.',
+      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and the tree libxml2 builds of it takes several times its size in memory; SCH-001 checks its element order instead.',
     source: 'upload-errors.md §1 #3; libraries.md §3',
     examples: {
       bad: '<ClaimType Id="otpCode">\n  <DataType>strin</DataType>',
