@@ -63,11 +63,7 @@ export class XmlElement {
 export class XmlDocument {
   /** Every element in document order (start-tag order). */
   readonly elements: XmlElement[] = [];
-  constructor(
-    public root: XmlElement | undefined,
-    public start: number,
-    public end: number,
-  ) {}
+  root: XmlElement | undefined;
 }
 
 /** A well-formedness error at an offset of the source text. */

@@ -132,7 +132,7 @@ class Reader {
     this.xmlDeclaration();
     while (this.misc());
     if (s.charCodeAt(this.pos) !== 0x3c || !this.nameStartAt(this.pos + 1)) this.fail('Root element is missing or invalid');
-    const doc = new XmlDocument(undefined, 0, this.n);
+    const doc = new XmlDocument();
     doc.root = this.content(doc);
     while (this.misc());
     if (this.pos < this.n) this.fail('Extra content at the end of the document');
@@ -496,8 +496,8 @@ class Reader {
         if (count === 0) el.kids = EMPTY;
         else if (only === undefined) el.kids = pending.slice(mark);
         else if (only instanceof XmlElement) el.kids = only;
-        // The text alone is enough when it is the raw source right up to `</name>` (no reference,
-        // CR or CDATA changed its length): its offsets follow from the element's end.
+        // The string alone is enough when the text spans the source right up to `</name>` and is as
+        // long as that source (no reference, CRLF or CDATA shortened it): its offsets follow from `end`.
         else if (only.end === to && only.end - only.start === only.text.length && this.pos === to + el.name.length + 3) el.kids = this.shared(only.text);
         else el.kids = only;
         pending.length = mark;
