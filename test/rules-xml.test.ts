@@ -53,7 +53,9 @@ describeShared('XML rules (XML-001..006) on SocialAndLocalAccounts', () => {
 
   it('XML-001: an unescaped & in text', () => {
     const files = seed(clean(), BASE, '<DisplayName>Facebook</DisplayName>\n          <Protocol', '<DisplayName>Facebook & friends</DisplayName>\n          <Protocol');
-    expectFindings(lintFiles(files, 'XML-001'), 'XML-001', [{ file: BASE, line: 515, column: 35, message: 'Unterminated reference' }]);
+    expectFindings(lintFiles(files, 'XML-001'), 'XML-001', [
+      { file: BASE, line: 515, column: 33, message: 'Not well-formed XML: Unterminated reference (a reference must end with `;`); write a literal & as &amp;' },
+    ]);
   });
 
   it('XML-001: an empty file, a BOM-only file and a whitespace-only file', () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as rgrove from '@rgrove/parse-xml';
 import { describe, expect, it } from 'vitest';
 import { XmlElement, XmlError, XmlText } from '../src/xml/nodes.js';
-import { parseDocument, XmlDepthError } from '../src/xml/parse.js';
+import { parseDocument, UNTERMINATED_REFERENCE, XmlDepthError } from '../src/xml/parse.js';
 import { describeShared, FLAVOURS, STARTER } from './helpers/shared.js';
 
 /*
@@ -58,6 +58,9 @@ function shapeOfOurs(src: string, el: XmlElement): Shape {
   return { name: el.name, attributes: { ...el.attributes }, start: el.start, end: el.end, children: kids };
 }
 
+/** The characters a reference name can have (XML NameChar in the BMP, and `#`). */
+const REF_NAME = /[#:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD.0-9\u00B7\u0300-\u036F\u203F\u2040-]*/y;
+
 type Outcome = { ok: true; tree: Shape } | { ok: false; message: string; pos: number };
 
 function theirs(text: string): Outcome {
@@ -66,7 +69,17 @@ function theirs(text: string): Outcome {
     return { ok: true, tree: shapeOfTheirs(text, doc.root!) };
   } catch (e) {
     if (!(e instanceof rgrove.XmlError)) throw e;
-    return { ok: false, message: e.message.split('\n')[0]!.replace(/\s*\(line \d+, column \d+\)\s*$/, ''), pos: e.pos };
+    const message = e.message.split('\n')[0]!.replace(/\s*\(line \d+, column \d+\)\s*$/, '');
+    // Where the reader differs on purpose: an unterminated reference is reported at its `&`, with the fix.
+    // rgrove points one character past the reference name (or at the end of the input).
+    if (message === 'Unterminated reference (a reference must end with `;`)') {
+      for (let amp = text.lastIndexOf('&', e.pos - 1); amp >= 0; amp = text.lastIndexOf('&', amp - 1)) {
+        REF_NAME.lastIndex = amp + 1;
+        const after = amp + 1 + REF_NAME.exec(text)![0].length;
+        if (Math.min(after + 1, text.length) === e.pos) return { ok: false, message: UNTERMINATED_REFERENCE, pos: amp };
+      }
+    }
+    return { ok: false, message, pos: e.pos };
   }
 }
 

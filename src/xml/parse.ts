@@ -5,6 +5,7 @@ import { XmlDocument, XmlElement, XmlError, XmlText, type XmlAttributes, type Xm
  * string, no recursion, interned names, exact-size child arrays, no comment or whitespace nodes.
  * It accepts and rejects what @rgrove/parse-xml does, with the same messages at the same offsets
  * (test/xml-parse.test.ts checks that differentially), except:
+ *  - an unterminated reference is reported at its `&`, with the fix in the message;
  *  - DOCTYPE is never accepted (the reader refuses it earlier with its own rule);
  *  - nesting deeper than `maxDepth` stops the read at the first element too deep;
  *  - offsets are UTF-16 string indices everywhere, also after astral characters.
@@ -74,6 +75,9 @@ function firstInvalidChar(s: string): number {
   }
   return -1;
 }
+
+/** rgrove's message, plus the fix; it pointed just past the reference, we point at its `&`. */
+export const UNTERMINATED_REFERENCE = 'Unterminated reference (a reference must end with `;`); write a literal & as &amp;';
 
 const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   amp: '&',
@@ -294,10 +298,8 @@ class Reader {
     let i = amp + 1;
     while (i < this.n && (s.charCodeAt(i) === 0x23 || this.nameAt(i))) i += s.charCodeAt(i) >= 0xd800 && s.charCodeAt(i) <= 0xdbff ? 2 : 1;
     const ref = s.slice(amp + 1, i);
-    if (s.charCodeAt(i) !== 0x3b) {
-      this.pos = i < this.n ? i + (s.charCodeAt(i) >= 0xd800 && s.charCodeAt(i) <= 0xdbff ? 2 : 1) : i;
-      this.fail('Unterminated reference (a reference must end with `;`)');
-    }
+    // The usual cause is a literal & (in a URL or a display name); point at it, not past it.
+    if (s.charCodeAt(i) !== 0x3b) this.fail(UNTERMINATED_REFERENCE, amp);
     this.pos = i + 1;
     if (ref.charCodeAt(0) === 0x23) {
       const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
