@@ -260,7 +260,7 @@ describe('refusals are clear and write nothing', () => {
   it('a broken file', () => {
     const { plan } = injectFiles({ ...base, 'SignIn.xml': base['SignIn.xml']!.replace('</RelyingParty>', '</RelyingPartie>') });
     expect(plan.changes).toEqual([]);
-    expect(plan.problems).toEqual(['SignIn.xml:20:5: Not well-formed XML: Missing end tag for element RelyingParty']);
+    expect(plan.problems).toEqual(['SignIn.xml:20:5: Not well-formed XML: Missing end tag for element RelyingParty (found </RelyingPartie>)']);
   });
 
   it('no relying party', () => {

@@ -40,7 +40,7 @@ describeShared('XML rules (XML-001..006) on SocialAndLocalAccounts', () => {
   it('XML-001: a mismatched end tag, at the end tag', () => {
     const files = seed(clean(), SUSI, '</RelyingParty>', '</RelyingPart>');
     const d = lintFiles(files);
-    expectFindings(d, 'XML-001', [{ file: SUSI, line: 36, column: 3, severity: 'error', message: 'Not well-formed XML: Missing end tag for element RelyingParty' }]);
+    expectFindings(d, 'XML-001', [{ file: SUSI, line: 36, column: 3, severity: 'error', message: 'Not well-formed XML: Missing end tag for element RelyingParty (found </RelyingPart>)' }]);
     // One broken file is one diagnostic; the rest of the set is still linted and stays clean.
     expect(errorsOf(d)).toEqual([`${SUSI}:36:3 XML-001`]);
   });

@@ -89,7 +89,8 @@ function ours(text: string): Outcome {
     return { ok: true, tree: shapeOfOurs(text, doc.root!) };
   } catch (e) {
     if (!(e instanceof XmlError)) throw e;
-    return { ok: false, message: e.message, pos: e.pos };
+    // The reader names the end tag it found instead; rgrove does not (checked on its own below).
+    return { ok: false, message: e.message.replace(/^(Missing end tag for element \S+) \(found <\/[^>]*>\)$/, '$1'), pos: e.pos };
   }
 }
 
@@ -237,6 +238,20 @@ describe('what the reader adds', () => {
     expect(fails('<a x="😀\udbff"/>')).toEqual({ message: 'Invalid character', pos: 8 });
     expect(fails('<a>😀\ud83d</a>')).toEqual({ message: 'Invalid character', pos: 5 });
     expect(fails('<a>\ufffe</a>')).toEqual({ message: 'Invalid character', pos: 3 });
+  });
+
+  it('names the end tag it found where another was missing', () => {
+    const fail = (text: string) => {
+      try {
+        parseDocument(text);
+      } catch (e) {
+        return `${(e as XmlError).pos} ${(e as XmlError).message}`;
+      }
+    };
+    expect(fail('<a><b></c></a>')).toBe('6 Missing end tag for element b (found </c>)');
+    expect(fail('<a><b></a>')).toBe('6 Missing end tag for element b (found </a>)');
+    expect(fail('<a><b>text')).toBe('6 Missing end tag for element b');
+    expect(fail('<a></ a>')).toBe('3 Missing end tag for element a');
   });
 
   it('lists every element in start-tag order, and shares one string per name', () => {

@@ -6,6 +6,7 @@ import { XmlDocument, XmlElement, XmlError, XmlText, type XmlAttributes, type Xm
  * It accepts and rejects what @rgrove/parse-xml does, with the same messages at the same offsets
  * (test/xml-parse.test.ts checks that differentially), except:
  *  - an unterminated reference is reported at its `&`, with the fix in the message;
+ *  - a missing end tag names the end tag found in its place;
  *  - DOCTYPE is never accepted (the reader refuses it earlier with its own rule);
  *  - nesting deeper than `maxDepth` stops the read at the first element too deep;
  *  - offsets are UTF-16 string indices everywhere, also after astral characters.
@@ -487,7 +488,11 @@ class Reader {
       const next = s.charCodeAt(to + 1);
       if (next === 0x2f) {
         const nameEnd = this.nameEnd(to + 2);
-        if (nameEnd - (to + 2) !== el.name.length || !s.startsWith(el.name, to + 2)) this.fail(`Missing end tag for element ${el.name}`, to);
+        if (nameEnd - (to + 2) !== el.name.length || !s.startsWith(el.name, to + 2)) {
+          // Name the end tag that is there: a misspelled or misplaced one is the usual cause.
+          const found = nameEnd > to + 2 ? ` (found </${s.slice(to + 2, nameEnd)}>)` : '';
+          this.fail(`Missing end tag for element ${el.name}${found}`, to);
+        }
         this.pos = nameEnd;
         this.skipWs();
         if (s.charCodeAt(this.pos) !== 0x3e) this.fail(`Unclosed end tag for element ${el.name}`);
