@@ -7,8 +7,9 @@
  *     Target ≤ 2.5×. Skipped (with a note) when xmllint is not installed.
  *  3. Cold start: `b2c-totp lint <one set>` vs `node -e 0`. Target ≤ 2.5×.
  *  4. Memory: peak RSS of linting a generated ~15 MB policy. Target < 10× the file size.
+ *  5. Pathological input: read time per MB of inputs built to make a reader superlinear (info).
  *
- * `npm run bench -- memory` (or in-process, xmllint, cold-start) runs only the sections named.
+ * `npm run bench -- memory` (or in-process, xmllint, cold-start, pathological) runs only the sections named.
  *
  * Always exits 0: it is a report. Failing targets are printed as FAIL lines and summarised at the end.
  * Fixtures: ../shared/fixtures/starterpack (override with B2C_TOTP_STARTERPACK).
@@ -586,6 +587,45 @@ function benchMemory(tmp: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. Pathological input
+
+/**
+ * Inputs built to hit a reader's weak spots (a search repeated per reference or per tag, a quadratic
+ * merge): each 2 MB. Reading time per MB against the starter packs' own rate shows anything superlinear.
+ */
+function benchPathological(allFiles: BenchFile[]): void {
+  section('5. Pathological input: read time per MB, 2 MB each, against the starter packs');
+  const N = 2 * 1024 * 1024;
+  const cases: Record<string, string> = {
+    'references in text': `<a>${'&amp;'.repeat(N / 5)}</a>`,
+    'references in an attribute': `<a b="${'&#65;'.repeat(N / 5)}"/>`,
+    'comments between text': `<a>${'x<!--c-->'.repeat(N / 9)}</a>`,
+    'CDATA sections': `<a>${'<![CDATA[x]]>'.repeat(N / 13)}</a>`,
+    'processing instructions': `<a>${'x<?p d?>'.repeat(N / 8)}</a>`,
+    'siblings': `<a>${'<b/>'.repeat(N / 4)}</a>`,
+    'attributes on one element': `<a ${Array.from({ length: N / 12 }, (_, i) => `x${i}="v"`).join(' ')}/>`,
+    'lone CRs': `<a>${'\r'.repeat(N)}</a>`,
+  };
+  const mb = (t: string) => t.length / 1048576;
+  const starterMb = allFiles.reduce((n, f) => n + f.buf.length, 0) / 1048576;
+  const [baseMs] = alternate(9, () => readerPass(allFiles), () => {});
+  const baseRate = baseMs / starterMb;
+  let worst = 0;
+  for (const [name, text] of Object.entries(cases)) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = now();
+      sink += parseXmlText(text).ok ? 1 : 0;
+      times.push(msSince(t0));
+    }
+    const rate = median(times) / mb(text);
+    worst = Math.max(worst, rate / baseRate);
+    row({ name: `  ${name}`, value: `${fmtMs(rate)} / MB`, ratio: rate / baseRate });
+  }
+  row({ name: 'worst pathological read rate vs the starter packs', value: `${fmtMs(baseRate)} / MB for the packs`, ratio: worst });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const started = now();
@@ -631,6 +671,7 @@ async function main(): Promise<void> {
     if (want('xmllint')) await step('xmllint', () => benchXmllint(sets, allFiles, tmp));
     if (want('cold-start')) await step('cold start', () => void benchColdStart(tmp));
     if (want('memory')) await step('memory', () => benchMemory(tmp));
+    if (want('pathological')) await step('pathological', () => benchPathological(allFiles));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

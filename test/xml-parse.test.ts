@@ -240,6 +240,13 @@ describe('what the reader adds', () => {
     expect(fails('<a>\ufffe</a>')).toEqual({ message: 'Invalid character', pos: 3 });
   });
 
+  it('decodes text made of many references, in attributes and content', () => {
+    const n = 50_000;
+    const root = parseDocument(`<a b="${'&#65;'.repeat(n)}">${'&amp;'.repeat(n)}<c/>${'&lt;'.repeat(n)}</a>`).root!;
+    expect(root.attributes.b).toBe('A'.repeat(n));
+    expect(root.children.map((c) => (c instanceof XmlText ? c.text : `<${(c as XmlElement).name}/>`))).toEqual(['&'.repeat(n), '<c/>', '<'.repeat(n)]);
+  });
+
   it('names the end tag it found where another was missing', () => {
     const fail = (text: string) => {
       try {

@@ -106,6 +106,7 @@ class Reader {
   private readonly hasCR: boolean;
   /** Cached offsets of the next `&` and `]]>` at or after pos: searched again only once passed. */
   private nextAmp = -1;
+  private nextLt = -1;
   private nextCdataEnd = -1;
   private readonly names = new Map<string, string>();
   /** Short attribute values and texts repeat (claim ids, "string", handler names): one string each. */
@@ -313,6 +314,15 @@ class Reader {
     return value;
   }
 
+  /** Cached like `&`: text of many references would otherwise search to the same far `<` once per reference. */
+  private ltAtOrAfter(i: number): number {
+    if (this.nextLt < i) {
+      const a = this.s.indexOf('<', i);
+      this.nextLt = a < 0 ? this.n : a;
+    }
+    return this.nextLt;
+  }
+
   private ampAtOrAfter(i: number): number {
     if (this.nextAmp < i) {
       const a = this.s.indexOf('&', i);
@@ -461,8 +471,7 @@ class Reader {
       const el = open[open.length - 1]!;
       // Character data up to the next markup or reference.
       const from = this.pos;
-      let lt = s.indexOf('<', from);
-      if (lt < 0) lt = this.n;
+      const lt = this.ltAtOrAfter(from);
       const amp = this.ampAtOrAfter(from);
       let to = amp < lt ? amp : lt;
       if (this.nextCdataEnd < from) {
