@@ -104,7 +104,7 @@ class Reader {
   /** Offset of the first character XML forbids, or n: checked only where the characters are data. */
   private readonly bad: number;
   private readonly hasCR: boolean;
-  /** Cached offsets of the next `&` and `]]>` at or after pos: searched again only once passed. */
+  /** Cached offsets of the next `&`, `<` and `]]>` at or after pos: searched again only once passed. */
   private nextAmp = -1;
   private nextLt = -1;
   private nextCdataEnd = -1;
