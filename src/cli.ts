@@ -29,6 +29,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--deployed <policyIds...>', 'PolicyIds already in the tenant that a BasePolicy may name')
     .option('--sarif-category <category>', 'SARIF automationDetails category')
     .option('-q, --quiet', 'report errors and warnings only (no infos)')
+    .option('--list-sets', 'show how the files were grouped into policy sets (stylish or json), and lint nothing')
+    .option('--verbose', 'also print the policy sets found, and the bases taken from other folders, to stderr')
     .action(async (paths: string[], opts) => {
       const { lintCommand } = await import('./commands/lint.js');
       code = await lintCommand(paths, opts, io);

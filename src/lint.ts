@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { type Config, loadConfig } from './config/config.js';
-import { collectFiles, loadPolicySet, UsageError } from './policy/load.js';
-import type { PolicySet } from './policy/set.js';
-import { type Diagnostic, type LintResult, type RuleDescriptor, summarize } from './report/diagnostic.js';
+import { collectFiles, loadPolicySets, UsageError } from './policy/load.js';
+import type { PolicyGroup } from './policy/sets.js';
+import { compareDiagnostics, type Diagnostic, type LintResult, type RuleDescriptor, summarize } from './report/diagnostic.js';
 import { runRules } from './rules/engine.js';
 import { RULES, findRule } from './rules/index.js';
-import type { Rule } from './rules/types.js';
+import type { LintOptions, Rule } from './rules/types.js';
 import { openXsdForRun, type XsdValidator } from './xsd/validate.js';
 
 export interface LintRequest {
@@ -17,11 +17,14 @@ export interface LintRequest {
   ready?: boolean;
   deployed?: string[];
   version: string;
+  /** Group the files into sets and stop: no XSD, no rules (`lint --list-sets`). */
+  listOnly?: boolean;
 }
 
 export interface LintOutcome {
   result: LintResult;
-  set: PolicySet;
+  /** The policy sets found in the files, each linted on its own. */
+  sets: PolicyGroup[];
   config: Config;
   xsdPath: string | undefined;
 }
@@ -36,11 +39,17 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   const files = collectFiles(req.paths, req.cwd, ignore);
   if (files.length === 0) throw new UsageError('No policy files to lint (all were ignored).');
   const deployed = [...(config.deployedPolicies ?? []), ...(req.deployed ?? [])];
-  const set = loadPolicySet(files, req.cwd, deployed);
-  if (set.policies.length === 0 && set.broken.every((b) => b.scanned && b.problem.kind === 'not-a-policy')) {
+  const sets = loadPolicySets(files, req.cwd, { deployed, sets: config.sets, configDir });
+  const own = sets.flatMap((g) => g.own);
+  const broken = sets.flatMap((g) => g.broken);
+  if (own.length === 0 && broken.every((b) => b.scanned && b.problem.kind === 'not-a-policy')) {
     throw new UsageError(`No TrustFrameworkPolicy files in ${req.paths.join(', ')} (found only other XML).`);
   }
 
+  if (req.listOnly) {
+    const files = [...own.map((p) => p.path), ...broken.map((b) => b.path)].sort();
+    return { result: { diagnostics: [], files, rules: [], summary: summarize([]), toolVersion: req.version }, sets, config, xsdPath: undefined };
+  }
   let opened: Awaited<ReturnType<typeof openXsdForRun>>;
   try {
     opened = await openXsdForRun({ explicit: req.xsd, cwd: req.cwd, configXsd: config.xsd, configDir, policyDirs: files.map((f) => path.dirname(f.absPath)) });
@@ -51,18 +60,37 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   const xsdPath = opened?.file;
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = runRules(RULES, set, { ready: req.ready ?? false, xsd }, { rules: config.rules });
+    diagnostics = lintSets(sets, { ready: req.ready ?? false, xsd }, config);
   } finally {
     xsd?.dispose();
   }
   const result: LintResult = {
     diagnostics,
-    files: [...set.policies.map((p) => p.path), ...set.broken.map((b) => b.path)].sort(),
+    files: [...own.map((p) => p.path), ...broken.map((b) => b.path)].sort(),
     rules: RULES.map(describeRule),
     summary: summarize(diagnostics),
     toolVersion: req.version,
   };
-  return { result, set, config, xsdPath };
+  return { result, sets, config, xsdPath };
+}
+
+/**
+ * Runs the rules over each set on its own. A base borrowed by several sets is checked in each, with
+ * the same result: findings are kept once.
+ */
+export function lintSets(sets: readonly PolicyGroup[], options: LintOptions, config: Config): Diagnostic[] {
+  if (sets.length === 1) return runRules(RULES, sets[0]!.set, options, { rules: config.rules });
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const g of sets) {
+    for (const d of runRules(RULES, g.set, options, { rules: config.rules })) {
+      const key = `${d.file}\0${d.line}\0${d.column}\0${d.ruleId}\0${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out.sort(compareDiagnostics);
 }
 
 /** Config globs are relative to the config file; file matching is relative to the working folder. */

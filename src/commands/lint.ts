@@ -9,6 +9,7 @@ import { formatJson } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatStylish } from '../report/stylish.js';
+import { formatSets, setsJson } from '../report/sets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { colorFor } from '../util/color.js';
 import { VERSION } from '../version.js';
@@ -26,6 +27,8 @@ export interface LintCommandOptions {
   deployed?: string[];
   sarifCategory?: string;
   quiet?: boolean;
+  listSets?: boolean;
+  verbose?: boolean;
 }
 
 export type { Io };
@@ -37,7 +40,7 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
   }
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not '${opts.maxWarnings}'.`);
-  const { result: full } = await lint({
+  const { result: full, sets } = await lint({
     paths: paths.length ? paths : ['.'],
     cwd: io.cwd,
     configPath: opts.config,
@@ -45,7 +48,16 @@ export async function lintCommand(paths: string[], opts: LintCommandOptions, io:
     ready: opts.ready,
     deployed: (opts.deployed ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean),
     version: VERSION,
+    listOnly: opts.listSets,
   });
+  if (opts.listSets) {
+    if (opts.format !== 'stylish' && opts.format !== 'json') throw new UsageError('--list-sets prints stylish (default) or json.');
+    const text = opts.format === 'json' ? `${JSON.stringify(setsJson(sets, io.cwd), null, 2)}\n` : formatSets(sets, io.cwd, colorFor(io.stdout, io.env));
+    if (opts.output !== undefined) writeFileAtomic(path.resolve(io.cwd, opts.output), text);
+    else io.stdout.write(text);
+    return 0;
+  }
+  if (opts.verbose) io.stderr.write(formatSets(sets, io.cwd, colorFor({ isTTY: false }, io.env)));
   // --quiet leaves infos (placeholders in source, case differences, skipped files) out of every format.
   const result = opts.quiet ? { ...full, diagnostics: full.diagnostics.filter((d) => d.severity !== 'info'), summary: { ...full.summary, infos: 0 } } : full;
   const toFile = opts.output !== undefined;

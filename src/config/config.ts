@@ -43,6 +43,20 @@ export const configSchema = z.strictObject({
   deployedPolicies: z.optional(z.array(z.string())),
   /** Path of TrustFrameworkPolicy_0.3.0.0.xsd for full schema validation, relative to the config file. */
   xsd: z.optional(z.string()),
+  /**
+   * Policy sets named explicitly, where the automatic grouping of a tree (by folder and BasePolicy chain)
+   * is not what you want: each holds exactly the files its globs match (relative to the config file).
+   */
+  sets: z.optional(
+    z.array(
+      z.strictObject({
+        /** Shown in lint output and --list-sets. */
+        name: z.string().check(z.minLength(1)),
+        /** Glob patterns of the set's files, e.g. "Environments/Dev/**" or "policies/*.xml". */
+        files: z.array(z.string()).check(z.minLength(1)),
+      }),
+    ),
+  ),
   /** Name the authenticator app shows for the account (inject). */
   issuer: z.optional(z.string().check(z.minLength(1))),
 });

@@ -6,6 +6,7 @@ import { type Decoded, decodeUtf8, parseXmlText } from '../xml/read.js';
 import { globMatcher, globToRegExp } from '../util/glob.js';
 import { Policy } from './policy.js';
 import { type BrokenFile, PolicySet } from './set.js';
+import { groupPolicySets, type PolicyGroup } from './sets.js';
 
 export { UsageError };
 
@@ -97,8 +98,31 @@ export function toDisplayPath(abs: string, cwd: string): string {
   return (r === '' ? path.basename(abs) : r).split(path.sep).join('/');
 }
 
-/** Reads and parses files into a policy set. Problems inside files become broken entries, never exceptions. */
+/** Reads and parses files into one policy set. Problems inside files become broken entries, never exceptions. */
 export function loadPolicySet(files: InputFile[], cwd: string, deployed: readonly string[] = []): PolicySet {
+  const { policies, broken } = loadFiles(files, cwd);
+  return new PolicySet(policies, broken, deployed);
+}
+
+/**
+ * Reads a tree of files and groups them into the policy sets it holds (src/policy/sets.ts).
+ * `sets` are the config's explicit sets, with globs relative to `configDir`.
+ */
+export function loadPolicySets(
+  files: InputFile[],
+  cwd: string,
+  opts: { deployed?: readonly string[]; sets?: ReadonlyArray<{ name: string; files: string[] }>; configDir?: string } = {},
+): PolicyGroup[] {
+  const { policies, broken } = loadFiles(files, cwd);
+  const configDir = opts.configDir ?? cwd;
+  const explicit = (opts.sets ?? []).map((s) => {
+    const match = globMatcher(s.files.map((g) => g.replace(/^\.\//, '')));
+    return { name: s.name, includes: (abs: string) => match(path.relative(configDir, abs).split(path.sep).join('/')) };
+  });
+  return groupPolicySets(policies, broken, { cwd, deployed: opts.deployed, explicit });
+}
+
+function loadFiles(files: InputFile[], cwd: string): { policies: Policy[]; broken: BrokenFile[] } {
   const policies: Policy[] = [];
   const broken: BrokenFile[] = [];
   for (const f of files) {
@@ -120,7 +144,7 @@ export function loadPolicySet(files: InputFile[], cwd: string, deployed: readonl
     if (loaded instanceof Policy) policies.push(loaded);
     else broken.push(loaded);
   }
-  return new PolicySet(policies, broken, deployed);
+  return { policies, broken };
 }
 
 /**

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { XmlElement } from '../xml/nodes.js';
 import type { LineIndex } from '../xml/lines.js';
 import type { ReadProblem } from '../xml/read.js';
@@ -23,7 +24,8 @@ export type ChainStatus =
   | { kind: 'complete' }
   | { kind: 'missing-base'; policy: Policy }
   | { kind: 'deployed-base'; policy: Policy }
-  | { kind: 'ambiguous-base'; policy: Policy }
+  /** Several files could be the base: `candidates` are the nearest ones (same folder, or equally near). */
+  | { kind: 'ambiguous-base'; policy: Policy; candidates: Policy[] }
   | { kind: 'cycle'; policy: Policy }
   | { kind: 'too-deep' };
 
@@ -35,39 +37,102 @@ export interface Found {
 }
 
 /**
+ * The id a PolicyId has in the tenant, upper-cased: the service stores a policy's own id with the
+ * B2C_1A_ prefix even when the file leaves it out (upload-semantics.md §3), so `X` and `B2C_1A_X` name
+ * the same policy. (POL-001 reports the unprefixed spelling where the service rejects it.)
+ */
+export function tenantPolicyKey(policyId: string): string {
+  const u = policyId.trim().toUpperCase();
+  return u.startsWith('B2C_1A_') ? u : `B2C_1A_${u}`;
+}
+
+/** Folder hops between two files' folders (0: same folder). */
+export function folderDistance(a: string, b: string): number {
+  const x = path.dirname(a).split(path.sep);
+  const y = path.dirname(b).split(path.sep);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.length - i + (y.length - i);
+}
+
+export interface PolicySetOptions {
+  /** Files of other sets that this set's policies inherit from (their own set checks them for duplicates). */
+  borrowed?: ReadonlySet<Policy>;
+}
+
+/**
  * A set of policies uploaded together. Files become policies by PolicyId; each policy's chain runs
  * upward through BasePolicy, and references resolve upward only, as the service does.
+ *
+ * A BasePolicy resolves to the file with that PolicyId in the policy's own folder, else to the nearest
+ * one by folder distance (a tree may keep bases in a parent or sibling folder); two equally near
+ * candidates leave the chain ambiguous rather than guessed.
  */
 export class PolicySet {
+  /** Policies by their tenant id (`tenantPolicyKey`). */
   readonly byId = new Map<string, Policy[]>();
   private readonly chains = new Map<Policy, { chain: Policy[]; status: ChainStatus }>();
+  private readonly parents = new Map<Policy, Policy | Policy[] | null>();
   private childMap: Map<Policy, Policy[]> | undefined;
+  readonly borrowed: ReadonlySet<Policy>;
 
   constructor(
     readonly policies: Policy[],
     readonly broken: BrokenFile[] = [],
     /** PolicyIds already deployed to the tenant: a BasePolicy may point at them. */
     readonly deployed: readonly string[] = [],
+    options: PolicySetOptions = {},
   ) {
+    this.borrowed = options.borrowed ?? new Set();
     for (const p of policies) {
       if (!p.policyId) continue;
-      const key = p.policyId.toUpperCase();
+      const key = tenantPolicyKey(p.policyId);
       const list = this.byId.get(key);
       if (list) list.push(p);
       else this.byId.set(key, [p]);
     }
   }
 
+  /** The policies with this id in the tenant (with or without the B2C_1A_ prefix), in any folder. */
+  withId(policyId: string): Policy[] {
+    return this.byId.get(tenantPolicyKey(policyId)) ?? [];
+  }
+
   /** The policy this one inherits from, when it is in the set and unambiguous. */
   parent(p: Policy): Policy | undefined {
-    if (!p.base?.policyId) return undefined;
-    const list = this.byId.get(p.base.policyId.toUpperCase());
-    return list && list.length === 1 && list[0] !== p ? list[0] : undefined;
+    const r = this.baseOf(p);
+    return r && !Array.isArray(r) ? r : undefined;
+  }
+
+  /** The resolved base: a policy, the equally near candidates when ambiguous, or null when none is here. */
+  baseOf(p: Policy): Policy | Policy[] | null {
+    const hit = this.parents.get(p);
+    if (hit !== undefined) return hit;
+    const r = this.resolveBase(p);
+    this.parents.set(p, r);
+    return r;
+  }
+
+  private resolveBase(p: Policy): Policy | Policy[] | null {
+    if (!p.base?.policyId) return null;
+    const all = this.withId(p.base.policyId);
+    const candidates = all.filter((q) => q !== p);
+    // A policy naming itself is its own base: a cycle (POL-006), not a missing base.
+    if (candidates.length === 0) return all.length ? p : null;
+    if (candidates.length === 1) return candidates[0]!;
+    let best: Policy[] = [];
+    let min = Infinity;
+    for (const q of candidates) {
+      const d = folderDistance(p.absPath, q.absPath);
+      if (d < min) (min = d), (best = [q]);
+      else if (d === min) best.push(q);
+    }
+    return best.length === 1 ? best[0]! : best;
   }
 
   isDeployed(policyId: string): boolean {
-    const u = policyId.toUpperCase();
-    return this.deployed.some((d) => d.toUpperCase() === u);
+    const u = tenantPolicyKey(policyId);
+    return this.deployed.some((d) => tenantPolicyKey(d) === u);
   }
 
   /** The policy followed by its ancestors, nearest first, as far as they can be resolved. */
@@ -92,16 +157,15 @@ export class PolicySet {
     let cur = p;
     for (;;) {
       if (!cur.base?.policyId) break;
-      const list = this.byId.get(cur.base.policyId.toUpperCase()) ?? [];
-      if (list.length === 0) {
+      const next = this.baseOf(cur);
+      if (next === null) {
         status = this.isDeployed(cur.base.policyId) ? { kind: 'deployed-base', policy: cur } : { kind: 'missing-base', policy: cur };
         break;
       }
-      if (list.length > 1) {
-        status = { kind: 'ambiguous-base', policy: cur };
+      if (Array.isArray(next)) {
+        status = { kind: 'ambiguous-base', policy: cur, candidates: next };
         break;
       }
-      const next = list[0]!;
       if (chain.includes(next)) {
         status = { kind: 'cycle', policy: cur };
         break;

@@ -1,3 +1,4 @@
+import { folderDistance } from '../../policy/set.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
 
@@ -9,7 +10,7 @@ const rule: Rule = {
     severity: 'error',
     summary: 'BasePolicy/PolicyId names a policy in the set, or one listed as already deployed ("deployedPolicies").',
     description:
-      'Upload fails with "Policy with policyId B2C_1A_X cannot be found in the directory" when the base is missing or misnamed. Policies already in the tenant can be listed in b2c-totp.config.json "deployedPolicies" or with --deployed; references into them are then not checked.',
+      'Upload fails with "Policy with policyId B2C_1A_X cannot be found in the directory" when the base is missing or misnamed. Policies already in the tenant can be listed in b2c-totp.config.json "deployedPolicies" or with --deployed; references into them are then not checked. A base kept in another folder of the tree is found there (the nearest folder that has it; see `lint --list-sets`). When two folders hold it equally near, the finding is a warning that names both: the upload works with whichever copy is in the tenant, but which one the file builds on is for you to say (config "sets").',
     source: 'upload-errors.md §1 #7; totp-spec.md §9 POL-004',
     examples: {
       bad: '<BasePolicy>\n  <TenantId>contoso.onmicrosoft.com</TenantId>\n  <PolicyId>B2C_1A_TrustFrameworkExtension</PolicyId>\n</BasePolicy>',
@@ -21,7 +22,19 @@ const rule: Rule = {
     for (const p of set.policies) {
       const base = p.base;
       if (!base?.policyId || !base.policyIdElement) continue;
-      if (set.byId.has(base.policyId.toUpperCase()) || set.isDeployed(base.policyId)) continue;
+      const resolved = set.baseOf(p);
+      if (Array.isArray(resolved) && resolved.some((q) => folderDistance(q.absPath, p.absPath) > 0)) {
+        // Equally near copies in other folders: which one the user means is theirs to say.
+        report({
+          file: p,
+          at: { element: base.policyIdElement, text: true },
+          // The upload itself works with whichever copy is in the tenant: this is ours to resolve, not the service's.
+          severity: 'warning',
+          message: `Base policy '${base.policyId}' is in several folders equally near this file (${resolved.map((q) => q.path).join(', ')}); name the policy set in b2c-totp.config.json "sets" so it is clear which one this file builds on.`,
+        });
+        continue;
+      }
+      if (resolved !== null || set.isDeployed(base.policyId)) continue;
       // The base is here but could not be read: its own XML-00x error is the one to fix, and "add its file" would mislead.
       if (set.broken.some((b) => declaresPolicyId(b.text, base.policyId))) continue;
       report({

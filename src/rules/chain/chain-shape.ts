@@ -1,4 +1,4 @@
-import { MAX_CHAIN_DEPTH } from '../../policy/set.js';
+import { MAX_CHAIN_DEPTH, tenantPolicyKey } from '../../policy/set.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -22,7 +22,7 @@ const rule: Rule = {
       const idEl = p.base?.policyIdElement;
       // status.policy is the last policy walked; its base is the first repeated one. Only policies on the
       // loop itself report (each at its own BasePolicy); a policy that merely inherits into a loop does not.
-      if (status.kind === 'cycle' && idEl && status.policy.base?.policyId.toUpperCase() === p.policyId?.toUpperCase()) {
+      if (status.kind === 'cycle' && idEl && p.policyId && status.policy.base && tenantPolicyKey(status.policy.base.policyId) === tenantPolicyKey(p.policyId)) {
         const loop = set.chain(p).map((q) => q.policyId).join(' -> ');
         report({ file: p, at: { element: idEl, text: true }, message: `Inheritance cycle: ${loop} -> ${p.policyId}.` });
       } else if (status.kind === 'too-deep' && idEl && set.childrenOf(p).length === 0) {

@@ -6,7 +6,7 @@ const rule: Rule = {
     name: 'duplicate-policy-id',
     category: 'chain',
     severity: 'error',
-    summary: 'No two files in the set have the same PolicyId (compared case-insensitively).',
+    summary: 'No two files in one policy set have the same PolicyId (compared case-insensitively, with or without the B2C_1A_ prefix).',
     description:
       'The tenant stores one policy per id: the second upload overwrites the first ("already has a policy with id"), and children cannot know which one they inherit from.',
     source: 'upload-errors.md §1 #9',
@@ -16,7 +16,9 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
-    for (const list of set.byId.values()) {
+    for (const all of set.byId.values()) {
+      // A base borrowed from another folder is checked for duplicates in its own set.
+      const list = all.length < 2 ? all : all.filter((p) => !set.borrowed.has(p));
       if (list.length < 2) continue;
       for (const p of list) {
         const others = list.filter((q) => q !== p).map((q) => q.path);
