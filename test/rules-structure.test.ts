@@ -274,3 +274,19 @@ describe('schema order tables', () => {
     expect(childOrder('constructor', undefined)).toBeUndefined();
   });
 });
+
+describeShared('SCH-002 xsd-valid and templating tokens', () => {
+  it('a templating token where the schema wants a tenant name or GUID is left to ENV-001; a real bad value is still an error', async () => {
+    const xsd = await loadXsdValidator(XSD_PATH);
+    try {
+      const sal = readFlavour('SocialAndLocalAccounts');
+      const templated = seed(sal, RP, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="{Settings:Tenant}.onmicrosoft.com"');
+      const d = lintFiles(templated, undefined, { xsd }).filter((x) => x.ruleId === 'SCH-002' || (x.ruleId === 'ENV-001' && x.file === RP && x.line === 7));
+      expect(d.map((x) => `${x.ruleId} ${x.severity} ${x.file}:${x.line}:${x.column}`)).toEqual([`ENV-001 info ${RP}:7:13`]);
+      const bad = seed(sal, RP, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="contoso_b2c.onmicrosoft.com"');
+      expectFindings(lintFiles(bad, 'SCH-002', { xsd }), 'SCH-002', [{ file: RP, line: 7, column: 3, message: "The value 'contoso_b2c.onmicrosoft.com' is not accepted by the pattern" }]);
+    } finally {
+      xsd.dispose();
+    }
+  });
+});

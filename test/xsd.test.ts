@@ -76,15 +76,18 @@ describe.skipIf(!HAVE_SHARED)('XSD validation with the starter pack', () => {
     return validator.validate(text, parse(text));
   }
 
-  it('patchXsd removes the ^…$ anchors and the \\/ escapes, and changes nothing else', () => {
+  it('patchXsd removes the ^…$ anchors and the \\/ escapes, lets JourneyInsights take a ConnectionString, and changes nothing else', () => {
     const original = readFileSync(XSD, 'utf8');
     const patched = patchXsd(original);
     const a = original.split('\n');
     const b = patched.split('\n');
     expect(b.length).toBe(a.length);
     const changed = a.map((line, i) => (line === b[i] ? -1 : i)).filter((i) => i >= 0);
-    expect(changed).toHaveLength(3);
-    for (const i of changed) {
+    expect(changed).toHaveLength(4);
+    const insights = changed.filter((i) => a[i]!.includes('name="InstrumentationKey"'));
+    expect(insights).toHaveLength(1);
+    expect(b[insights[0]!]!.trim()).toBe('<xs:attribute use="optional" name="ConnectionString" type="xs:string" /><xs:attribute use="optional" name="InstrumentationKey" type="tfp:InstrumentationKey">');
+    for (const i of changed.filter((j) => j !== insights[0])) {
       expect(a[i]).toMatch(/<xs:pattern value="\^.*\$"/);
       expect(b[i]).not.toMatch(/value="\^|\$"|\\\//);
     }
@@ -129,6 +132,15 @@ describe.skipIf(!HAVE_SHARED)('XSD validation with the starter pack', () => {
 
   describe('(c) seeded defects map to the exact element / attribute', () => {
     const base = HAVE_SHARED ? readFileSync(BASE, 'utf8') : '';
+
+    it('JourneyInsights with a ConnectionString (as the current docs write it) is valid; a misspelt attribute is not', () => {
+      const rp = readFileSync(path.join(STARTER, 'SocialAndLocalAccounts', 'SignUpOrSignin.xml'), 'utf8');
+      const insights = '<UserJourneyBehaviors>\n      <JourneyInsights TelemetryEngine="ApplicationInsights" ConnectionString="InstrumentationKey=00000000-0000-0000-0000-000000000000" DeveloperMode="true" ClientEnabled="false" ServerEnabled="true" TelemetryVersion="1.0.0" />\n    </UserJourneyBehaviors>\n    <TechnicalProfile Id="PolicyProfile">';
+      const ok = replaceOnce(rp, '<TechnicalProfile Id="PolicyProfile">', insights);
+      expect(check(ok)).toEqual([]);
+      const bad = replaceOnce(ok, 'ConnectionString=', 'ConnectionStrin=');
+      expect(where(bad, check(bad))).toEqual([`${lineCol(bad, bad.indexOf('ConnectionStrin='))} Element 'JourneyInsights', attribute 'ConnectionStrin': The attribute 'ConnectionStrin' is not allowed.`]);
+    });
 
     it('unknown element <Bogus/>', () => {
       const text = replaceOnce(base, '<ClaimsProviders>', '<ClaimsProviders>\n    <Bogus/>');

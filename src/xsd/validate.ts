@@ -47,9 +47,32 @@ function importLibxml(): Promise<LibxmlModule> {
  * - `xs:pattern value="^…$"`: in XSD regexes `^`/`$` are literal characters (patterns are implicitly
  *   anchored), so such a pattern can never match; the anchors are removed.
  * - `\/` is not a valid XSD escape (older libxml2 and Xerces reject it); it is replaced by `/`.
- * Only `xs:pattern` values are touched; everything else is returned byte for byte.
+ * - JourneyInsights accepts the `ConnectionString` attribute the current docs use (patchJourneyInsights).
+ * Nothing else is touched; the line count stays the same.
  */
 export function patchXsd(xsdText: string): string {
+  return patchJourneyInsights(patchPatterns(xsdText));
+}
+
+/**
+ * The 2020 XSD predates Application Insights connection strings: its JourneyInsights requires
+ * InstrumentationKey and has no ConnectionString. Microsoft Learn's "Collect Azure AD B2C logs with
+ * Application Insights" now sets `ConnectionString` instead (instrumentation-key ingestion ended
+ * 2025-03-31; azure-ad-b2c/vscode-extension#107 notes the docs change and the outdated schema), so
+ * ConnectionString is added and InstrumentationKey made optional, on the same line.
+ */
+function patchJourneyInsights(xsdText: string): string {
+  const start = xsdText.indexOf('<xs:complexType name="JourneyInsights">');
+  if (start < 0) return xsdText;
+  const end = xsdText.indexOf('</xs:complexType>', start);
+  const required = '<xs:attribute use="required" name="InstrumentationKey" type="tfp:InstrumentationKey">';
+  const at = xsdText.indexOf(required, start);
+  if (at < 0 || at > end) return xsdText;
+  const patched = '<xs:attribute use="optional" name="ConnectionString" type="xs:string" /><xs:attribute use="optional" name="InstrumentationKey" type="tfp:InstrumentationKey">';
+  return xsdText.slice(0, at) + patched + xsdText.slice(at + required.length);
+}
+
+function patchPatterns(xsdText: string): string {
   return xsdText.replace(
     /(<xs:pattern\s+value=")([^"]*)(")/g,
     (_m, open: string, value: string, close: string) => {

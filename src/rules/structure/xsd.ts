@@ -1,4 +1,5 @@
 import { POLICY_NS, type Policy } from '../../policy/policy.js';
+import { isPlaceholderValue } from '../placeholder/patterns.js';
 import type { LintOptions, Rule } from '../types.js';
 
 /**
@@ -20,8 +21,8 @@ const rule: Rule = {
     severity: 'error',
     summary: 'The file is valid against TrustFrameworkPolicy_0.3.0.0.xsd (runs when --xsd is given or the XSD sits beside or above the files).',
     description:
-      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and the tree libxml2 builds of it takes several times its size in memory; SCH-001 checks its element order instead.',
-    source: 'upload-errors.md §1 #3; libraries.md §3',
+      'The upload runs schema validation first ("Schema validation error found at line 27 col 4 ... has invalid child element"). The starter pack ships the XSD; its three broken ^...$ patterns are patched in memory so valid policies pass, and its JourneyInsights element also takes the ConnectionString attribute that Microsoft Learn\'s Application Insights article now uses (instead of the InstrumentationKey the 2020 XSD requires; azure-ad-b2c/vscode-extension#107). A templating token where the schema wants a tenant name, GUID or id ({Settings:Tenant}, #{X}#, ...) is not the value that will be uploaded: ENV-001 reports it (an error with --ready), not this rule. Duplicate-key errors are left to DUP-001. A file over 4 MB is not validated (an info says so): the service rejects it for its size (LIMIT-001), and the tree libxml2 builds of it takes several times its size in memory; SCH-001 checks its element order instead.',
+    source: 'upload-errors.md §1 #3; libraries.md §3; ConnectionString: learn.microsoft.com troubleshoot-with-application-insights, azure-ad-b2c/vscode-extension#107',
     examples: {
       bad: '<ClaimType Id="otpCode">\n  <DataType>strin</DataType>',
       good: '<ClaimType Id="otpCode">\n  <DataType>string</DataType>',
@@ -44,9 +45,17 @@ const rule: Rule = {
       }
       for (const problem of xsd.validate(p.text, p.source.doc)) {
         if (/Duplicate key-sequence/.test(problem.message)) continue;
+        // A templating token is not the value that will be uploaded: ENV-001 reports it (an error with --ready).
+        if (isPlaceholderValue(offendingValue(problem.message) ?? p.text.slice(problem.start, problem.end))) continue;
         report({ file: p, at: { span: { start: problem.start, end: problem.end } }, message: `Schema: ${problem.message}` });
       }
     }
   },
 };
+/** The value libxml2 quotes as failing a type or facet: "The value 'x' is not accepted…", "'x' is not a valid value…". */
+function offendingValue(message: string): string | undefined {
+  const m = /The value '([^']*)'/.exec(message) ?? /: '([^']*)' is not a valid value/.exec(message);
+  return m?.[1];
+}
+
 export default rule;
