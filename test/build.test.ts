@@ -489,6 +489,29 @@ describe('b2c-totp build: failures write nothing', () => {
     });
   });
 
+  it('a relying party in a subfolder is part of the set its base is in, and keeps its place in dist/<env>', async () => {
+    const ws = workspace({ config: true, omit: ['B2C_1A_signup_signin.xml'] });
+    mkdirSync(path.join(ws, 'apps'));
+    cpSync(path.join(SET, 'B2C_1A_signup_signin.xml'), path.join(ws, 'apps', 'B2C_1A_signup_signin.xml'));
+    const r = await cli(['build', '--no-xsd'], ws);
+    expect(r.code, r.stdout).toBe(0);
+    const order = JSON.parse(readFileSync(path.join(ws, 'dist', 'Development', 'upload-order.json'), 'utf8')) as Array<{ file: string }>;
+    expect(order.map((e) => e.file)).toEqual(['TrustFrameworkBase.xml', 'TrustFrameworkExtensions.xml', 'apps/B2C_1A_signup_signin.xml']);
+  });
+
+  it('a source folder holding two policy sets that share PolicyIds is exit 2, naming both files', async () => {
+    const ws = workspace({ config: true });
+    mkdirSync(path.join(ws, 'old'));
+    cpSync(path.join(SET, 'B2C_1A_signup_signin.xml'), path.join(ws, 'old', 'B2C_1A_signup_signin.xml'));
+    earlierOutput(ws);
+    const r = await cli(['build', '--no-xsd'], ws);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "b2c-totp: The source folder holds several policy sets that share PolicyId 'B2C_1A_signup_signin' (B2C_1A_signup_signin.xml and old/B2C_1A_signup_signin.xml); build one set at a time: point \"policies\" in the config (or the build argument) at its folder. `b2c-totp lint --list-sets` shows the sets.\n",
+    );
+    untouched(ws);
+  });
+
   it('no config with environments is exit 2', async () => {
     const ws = workspace({ config: (j) => delete j.environments });
     mkdirSync(path.join(ws, '.git'));

@@ -9,9 +9,8 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { collectFiles, type InputFile, policyFromBytes, toDisplayPath, UsageError } from '../policy/load.js';
 import { Policy } from '../policy/policy.js';
-import { type BrokenFile, PolicySet } from '../policy/set.js';
+import { type BrokenFile, PolicySet, tenantPolicyKey } from '../policy/set.js';
 import { type Diagnostic, type LintResult, type SeveritySetting, compareDiagnostics, summarize } from '../report/diagnostic.js';
-import { runRules } from '../rules/engine.js';
 import unknownSettingRule from '../rules/environment/unknown-setting.js';
 import { findRule, RULES } from '../rules/index.js';
 import placeholderRule from '../rules/placeholder/placeholder.js';
@@ -20,7 +19,8 @@ import { applyEdits, type Edit } from '../xml/edit.js';
 import { LineIndex } from '../xml/lines.js';
 import { decodeUtf8, fileText } from '../xml/read.js';
 import { openXsdForRun, type XsdValidator } from '../xsd/validate.js';
-import { describeRule } from '../lint.js';
+import { describeRule, lintSets } from '../lint.js';
+import { groupPolicySets, type PolicyGroup } from '../policy/sets.js';
 import { type BuildSetup, display, type Environment, loadBuildSetup, selectEnvironments } from './environments.js';
 import { uploadOrder, type UploadEntry } from './order.js';
 import { mapBack, prefixEdits, substitutions } from './substitute.js';
@@ -162,7 +162,10 @@ function buildEnvironment(
     else broken.push(p);
   }
   const set = new PolicySet(policies, broken, deployed);
-  let diagnostics = runRules(RULES, set, { ready: true, xsd, environment: env }, { rules: buildSeverities(config.rules) });
+  // Lint as `lint` does: each policy set of the tree on its own (src/policy/sets.ts).
+  const groups = groupPolicySets(policies, broken, { cwd: path.dirname(outBase), deployed });
+  refuseClashingSets(groups);
+  let diagnostics = lintSets(groups, { ready: true, xsd, environment: env }, { rules: buildSeverities(config.rules) });
   // ENV-001 and ENV-004 both report a {Settings:...} token or starter-pack word the environment has
   // no value for, at the same place; ENV-004 names the setting, so its finding is the one kept.
   const at = (d: Diagnostic) => `${d.file}\0${d.line}\0${d.column}`;
@@ -190,6 +193,27 @@ function buildEnvironment(
     toolVersion: version,
   };
   return { env, outDir: path.join(outBase, env.name), files, order, result };
+}
+
+/**
+ * dist/<env> holds one upload: two policy sets of the source tree that share a PolicyId (a folder per
+ * environment, an old copy beside the new) cannot both go into it.
+ */
+function refuseClashingSets(groups: PolicyGroup[]): void {
+  const owner = new Map<string, PolicyGroup>();
+  for (const g of groups) {
+    for (const p of g.own) {
+      if (!p.policyId) continue;
+      const key = tenantPolicyKey(p.policyId);
+      const other = owner.get(key);
+      if (other && other !== g) {
+        throw new UsageError(
+          `The source folder holds several policy sets that share PolicyId '${p.policyId}' (${other.own.find((q) => q.policyId && tenantPolicyKey(q.policyId) === key)!.path} and ${p.path}); build one set at a time: point "policies" in the config (or the build argument) at its folder. \`b2c-totp lint --list-sets\` shows the sets.`,
+        );
+      }
+      owner.set(key, g);
+    }
+  }
 }
 
 /**
