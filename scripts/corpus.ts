@@ -100,7 +100,10 @@ interface InjectOutcome {
   skipped: Array<{ rp: string; reason: string }>;
   refused: string[];
   broken: string[];
+  /** The set's own files have no error that stops the upload (see `uploads` in main). */
   inputUploads: boolean;
+  /** Errors in the set's own files (for `inputUploads`). */
+  inputErrors: Finding[];
 }
 
 const MAX_MESSAGE = 160;
@@ -161,7 +164,9 @@ async function main(): Promise<void> {
     for (const g of groups) {
       if (!g.own.some((p) => p.relyingParty)) continue;
       try {
-        injects.push(injectOutcome(repo, g, diagnostics));
+        const o = injectOutcome(repo, g);
+        o.inputErrors = errors.filter((e) => e.repo === repo && e.set === g.name);
+        injects.push(o);
       } catch (e) {
         crashes.push(`${repo} (${g.name}): inject: ${stack(e)}`);
       }
@@ -185,6 +190,9 @@ async function main(): Promise<void> {
   out.push(`warnings: ${warnings.length}: ${count(warnings).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
   const byVerdict = tally(errors.map((e) => classify(e)?.verdict ?? 'UNDECIDED'));
   out.push(`error verdicts: ${Object.entries(byVerdict).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}`);
+  // Input that uploads: no error whose verdict is that the upload fails (or that it is an unbuilt
+  // template, or misses files); a run-time failure still uploads. Inject refusing those is right.
+  for (const o of injects) o.inputUploads = !o.inputErrors.some((e) => classify(e)?.verdict !== 'runtime');
   const withRp = injects;
   const signInSets = withRp.filter((o) => o.signIn > 0 && o.inputUploads);
   const gotTotp = signInSets.filter((o) => o.protected + o.alreadyProtected > 0);
@@ -233,7 +241,7 @@ async function main(): Promise<void> {
   }
 
   if (args.json) {
-    writeFileSync(args.json, `${JSON.stringify({ errors, warnings, crashes, injects }, null, 1)}\n`);
+    writeFileSync(args.json, `${JSON.stringify({ errors, warnings, crashes, injects: injects.map(({ inputErrors, ...o }) => ({ ...o, inputErrors: inputErrors.length })) }, null, 1)}\n`);
   }
   console.log(out.join('\n'));
   if (args.check && failed) {
@@ -246,10 +254,8 @@ async function main(): Promise<void> {
  * Runs inject (layer mode) on one set in memory and checks the result as the issue defines "broken":
  * no lint error the input did not have, a second run changes nothing, the user's files untouched.
  */
-function injectOutcome(repo: string, g: PolicyGroup, diagnostics: Diagnostic[]): InjectOutcome {
+function injectOutcome(repo: string, g: PolicyGroup): InjectOutcome {
   const set = g.set;
-  const files = new Set([...g.own, ...g.broken].map((f) => f.path));
-  const inputErrors = diagnostics.filter((d) => d.severity === 'error' && files.has(d.file));
   const o: InjectOutcome = {
     repo,
     set: g.name,
@@ -260,8 +266,8 @@ function injectOutcome(repo: string, g: PolicyGroup, diagnostics: Diagnostic[]):
     skipped: [],
     refused: [],
     broken: [],
-    // Input that cannot upload as it is: not well-formed, or a template (refusing is right there).
-    inputUploads: !inputErrors.some((d) => d.ruleId.startsWith('XML-') || d.ruleId === 'POL-004'),
+    inputUploads: true,
+    inputErrors: [],
   };
   const plan = planInjection(set, { mode: 'layer', issuer: 'Contoso' });
   const perRp = (plan as { relyingParties?: Array<{ path: string; status: string; reason?: string; signIn: boolean }> }).relyingParties;
