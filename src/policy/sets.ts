@@ -155,7 +155,8 @@ function commonDir(files: Array<{ absPath: string }>): string {
   return root;
 }
 
-function toShown(abs: string, cwd: string): string {
+/** A folder relative to the working folder, `/` separators, `.` for the working folder itself. */
+export function toShown(abs: string, cwd: string): string {
   const r = path.relative(cwd, abs).split(path.sep).join('/');
   return r === '' ? '.' : r;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { PolicyGroup } from '../policy/sets.js';
+import { type PolicyGroup, toShown } from '../policy/sets.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -37,9 +37,4 @@ export function setsJson(sets: readonly PolicyGroup[], cwd: string) {
       borrowed: g.borrowed.map((b) => ({ file: b.policy.path, policyId: b.policy.policyId ?? null, baseOf: b.by.path })),
     })),
   };
-}
-
-function toShown(abs: string, cwd: string): string {
-  const r = path.relative(cwd, abs).split(path.sep).join('/');
-  return r === '' ? '.' : r;
 }
