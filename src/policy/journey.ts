@@ -4,9 +4,42 @@ import type { Located } from './effective.js';
 import type { Policy } from './policy.js';
 import type { PolicySet } from './set.js';
 
+/**
+ * One orchestration step after merging. A child policy's step with the same Order is merged into the base
+ * step, not swapped for it: ClaimsExchanges merge by Id (samples#98: a child step 3 listing one exchange gave
+ * "has step 3 with 2 claims exchanges"; samples#198; MicrosoftDocs/azure-docs#6866 "step 2 with 3 claims
+ * exchanges"), a same-Id exchange of the child replacing the base's. Nothing settles the rest, so the
+ * conservative reading: each attribute (Type, ContentDefinitionReferenceId, CpimIssuer…) and each other
+ * child element (Preconditions, ClaimsProviderSelections, JourneyList) comes from the most-derived layer that
+ * states it, whole.
+ */
 export interface Step extends Located {
   order: number;
   type: string;
+  /** The step elements merged, base first; `element` is the last (most-derived) one. */
+  layers: Located[];
+  /** ClaimsExchange elements merged by Id, base order first, with the policy each one sits in. */
+  exchanges: Located[];
+}
+
+/** A step attribute as merged: from the most-derived layer that states it. */
+export function stepAttribute(step: Step, name: string): (Located & { value: string }) | undefined {
+  for (let i = step.layers.length - 1; i >= 0; i--) {
+    const l = step.layers[i]!;
+    const value = l.element.attributes[name];
+    if (value !== undefined) return { element: l.element, policy: l.policy, value };
+  }
+  return undefined;
+}
+
+/** A child element of a step (Preconditions, ClaimsProviderSelections, JourneyList) from the most-derived layer that has it. */
+export function stepChild(step: Step, name: string): (Located & { layer: XmlElement }) | undefined {
+  for (let i = step.layers.length - 1; i >= 0; i--) {
+    const l = step.layers[i]!;
+    const el = child(l.element, name);
+    if (el) return { element: el, policy: l.policy, layer: l.element };
+  }
+  return undefined;
 }
 
 export interface EffectiveJourney {
@@ -14,11 +47,11 @@ export interface EffectiveJourney {
   kind: 'UserJourney' | 'SubJourney';
   /** Journey definitions merged, base first. */
   layers: Located[];
-  /** Steps after child policies replaced steps by Order, sorted by Order. */
+  /** Steps after child policies merged steps by Order, sorted by Order. */
   steps: Step[];
 }
 
-/** A journey as seen from `from`: a child policy's step with the same Order replaces the base step. */
+/** A journey as seen from `from`: a child policy's step with the same Order merges into the base step (see Step). */
 const journeys = new WeakMap<PolicySet, Map<Policy, Map<string, EffectiveJourney | null>>>();
 
 export function effectiveJourney(set: PolicySet, viewer: Policy, kind: 'UserJourney' | 'SubJourney', id: string): EffectiveJourney | undefined {
@@ -43,7 +76,19 @@ function mergeJourney(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJo
   for (const l of layers) {
     for (const el of children(child(l.element, 'OrchestrationSteps'), 'OrchestrationStep')) {
       const order = Number(el.attributes.Order);
-      byOrder.set(order, { element: el, policy: l.policy, order, type: el.attributes.Type ?? '' });
+      const prev = byOrder.get(order);
+      const step: Step = prev ?? { element: el, policy: l.policy, order, type: '', layers: [], exchanges: [] };
+      step.element = el;
+      step.policy = l.policy;
+      step.layers.push({ element: el, policy: l.policy });
+      if (el.attributes.Type !== undefined) step.type = el.attributes.Type;
+      for (const ex of claimsExchanges(el)) {
+        const id = ex.attributes.Id?.toLowerCase();
+        const i = id === undefined ? -1 : step.exchanges.findIndex((x) => x.element.attributes.Id?.toLowerCase() === id);
+        if (i >= 0) step.exchanges[i] = { element: ex, policy: l.policy };
+        else step.exchanges.push({ element: ex, policy: l.policy });
+      }
+      byOrder.set(order, step);
     }
   }
   const steps = [...byOrder.values()].sort((a, b) => a.order - b.order);

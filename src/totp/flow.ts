@@ -1,6 +1,6 @@
 import type { XmlElement } from '../xml/nodes.js';
 import { claimRefs, type EffectiveTechnicalProfile, effectiveTechnicalProfile } from '../policy/effective.js';
-import { claimsExchanges, effectiveJourney, journeysDefinedIn, type Step } from '../policy/journey.js';
+import { effectiveJourney, journeysDefinedIn, type Step, stepAttribute, stepChild } from '../policy/journey.js';
 import type { Policy } from '../policy/policy.js';
 import type { PolicySet } from '../policy/set.js';
 import { child, children } from '../xml/element.js';
@@ -58,7 +58,7 @@ function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney'
   if (!journey) return;
   for (const step of journey.steps) {
     if (step.type === 'InvokeSubJourney') {
-      for (const c of children(child(step.element, 'JourneyList'), 'Candidate')) {
+      for (const c of children(stepChild(step, 'JourneyList')?.element, 'Candidate')) {
         const sub = c.attributes.SubJourneyReferenceId;
         if (!sub || stack.includes(sub.toLowerCase())) continue;
         if (!effectiveJourney(set, from, 'SubJourney', sub)) {
@@ -69,12 +69,12 @@ function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney'
       }
       continue;
     }
-    const exchanges = claimsExchanges(step.element).flatMap((el) => {
-      const tpId = el.attributes.TechnicalProfileReferenceId;
-      return tpId ? [{ element: el, policy: step.policy, tpId, tp: effectiveTechnicalProfile(set, from, tpId) }] : [];
+    const exchanges = step.exchanges.flatMap((ex) => {
+      const tpId = ex.element.attributes.TechnicalProfileReferenceId;
+      return tpId ? [{ element: ex.element, policy: ex.policy, tpId, tp: effectiveTechnicalProfile(set, from, tpId) }] : [];
     });
-    const issuerId = step.type === 'GetClaims' ? step.element.attributes.CpimIssuerTechnicalProfileReferenceId : undefined;
-    const issuer = issuerId ? { element: step.element, policy: step.policy, tpId: issuerId, tp: effectiveTechnicalProfile(set, from, issuerId) } : undefined;
+    const issuerAttr = step.type === 'GetClaims' ? stepAttribute(step, 'CpimIssuerTechnicalProfileReferenceId') : undefined;
+    const issuer = issuerAttr ? { element: issuerAttr.element, policy: issuerAttr.policy, tpId: issuerAttr.value, tp: effectiveTechnicalProfile(set, from, issuerAttr.value) } : undefined;
     out.push({ step, journey: journey.id, kind, exchanges, issuer });
   }
 }

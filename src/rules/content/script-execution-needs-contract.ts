@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../xml/nodes.js';
 import { effectiveTechnicalProfile } from '../../policy/effective.js';
-import { claimsExchanges, effectiveJourney } from '../../policy/journey.js';
+import { effectiveJourney, stepAttribute, stepChild } from '../../policy/journey.js';
 import type { Policy } from '../../policy/policy.js';
 import type { PolicySet } from '../../policy/set.js';
 import { formatVersion } from '../../totp/catalogue.js';
@@ -32,14 +32,14 @@ function shownContentDefinitions(set: PolicySet, rp: Policy): Set<string> {
     const journey = effectiveJourney(set, rp, kind, id);
     if (!journey) return;
     for (const step of journey.steps) {
-      const cd = step.element.attributes.ContentDefinitionReferenceId;
+      const cd = stepAttribute(step, 'ContentDefinitionReferenceId')?.value;
       if (cd) shown.add(cd.toLowerCase());
-      for (const ce of claimsExchanges(step.element)) {
-        const tpId = ce.attributes.TechnicalProfileReferenceId;
+      for (const ce of step.exchanges) {
+        const tpId = ce.element.attributes.TechnicalProfileReferenceId;
         const tpCd = tpId === undefined ? undefined : effectiveTechnicalProfile(set, rp, tpId)?.metadata.get('ContentDefinitionReferenceId')?.value;
         if (tpCd) shown.add(tpCd.toLowerCase());
       }
-      for (const c of children(child(step.element, 'JourneyList'), 'Candidate')) {
+      for (const c of children(stepChild(step, 'JourneyList')?.element, 'Candidate')) {
         const sub = c.attributes.SubJourneyReferenceId;
         if (sub) walk('SubJourney', sub);
       }

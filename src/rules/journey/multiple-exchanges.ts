@@ -1,4 +1,4 @@
-import { claimsExchanges, effectiveJourney, journeysDefinedIn } from '../../policy/journey.js';
+import { effectiveJourney, journeysDefinedIn } from '../../policy/journey.js';
 import type { Rule } from '../types.js';
 
 const SELECTION = new Set(['ClaimsProviderSelection', 'CombinedSignInAndSignUp']);
@@ -25,7 +25,7 @@ const rule: Rule = {
         const journey = effectiveJourney(set, p, j.kind, j.id);
         if (!journey) continue;
         journey.steps.forEach((step, i) => {
-          const n = claimsExchanges(step.element).length;
+          const n = step.exchanges.length;
           if (n < 2 || step.type !== 'ClaimsExchange') return;
           const prev = journey.steps[i - 1];
           if (prev && SELECTION.has(prev.type)) return;

@@ -1,5 +1,5 @@
-import { child, children } from '../../xml/element.js';
-import { claimsExchanges, effectiveJourney, journeysDefinedIn } from '../../policy/journey.js';
+import { children } from '../../xml/element.js';
+import { effectiveJourney, journeysDefinedIn, stepChild } from '../../policy/journey.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
 
@@ -30,13 +30,16 @@ const rule: Rule = {
         journey.steps.forEach((step, i) => {
           const next = journey.steps[i + 1];
           if (step.policy !== p && next?.policy !== p) return;
-          const here = claimsExchanges(step.element).map((c) => c.attributes.Id ?? '');
-          const after = next ? claimsExchanges(next.element).map((c) => c.attributes.Id ?? '') : [];
-          for (const sel of children(child(step.element, 'ClaimsProviderSelections'), 'ClaimsProviderSelection')) {
+          // Exchanges merge by Id across the chain; the selections come whole from the most-derived layer that lists them.
+          const here = step.exchanges.map((c) => c.element.attributes.Id ?? '');
+          const after = next ? next.exchanges.map((c) => c.element.attributes.Id ?? '') : [];
+          const selections = stepChild(step, 'ClaimsProviderSelections');
+          const file = selections?.policy ?? p;
+          for (const sel of children(selections?.element, 'ClaimsProviderSelection')) {
             const target = sel.attributes.TargetClaimsExchangeId;
             if (target !== undefined && !after.some((x) => x.toLowerCase() === target.toLowerCase())) {
               report({
-                file: p,
+                file,
                 at: { element: sel, attribute: 'TargetClaimsExchangeId' },
                 message: `TargetClaimsExchangeId '${target}' is not a ClaimsExchange of the next step${next ? ` (Order ${next.order})` : ''} in ${j.kind} '${j.id}'.${didYouMean(target, after)}`,
               });
@@ -44,7 +47,7 @@ const rule: Rule = {
             const validation = sel.attributes.ValidationClaimsExchangeId;
             if (validation !== undefined && !here.some((x) => x.toLowerCase() === validation.toLowerCase())) {
               report({
-                file: p,
+                file,
                 at: { element: sel, attribute: 'ValidationClaimsExchangeId' },
                 message: `ValidationClaimsExchangeId '${validation}' is not a ClaimsExchange of this step (Order ${step.order}) in ${j.kind} '${j.id}'.${didYouMean(validation, here)}`,
               });
