@@ -8,6 +8,9 @@ import type { Diagnostic, LintResult } from '../src/report/diagnostic.js';
 import { formatSarif } from '../src/report/sarif.js';
 import { formatGithub } from '../src/report/github.js';
 import { formatJunit } from '../src/report/junit.js';
+import { formatJson } from '../src/report/json.js';
+import { formatStylish } from '../src/report/stylish.js';
+import { Chalk } from 'chalk';
 
 // The official SARIF 2.1.0 (rtm.5) JSON schema as shipped by Microsoft's @microsoft/jest-sarif (draft-04).
 const require = createRequire(import.meta.url);
@@ -238,6 +241,42 @@ describe('formatSarif', () => {
     physical.region!.startLine = 0;
     expect(validateSarif(log)).toBe(false);
     expect(validateSarif.errors?.map((e) => e.keyword).sort()).toEqual(['format', 'minimum']);
+  });
+});
+
+describe('related locations', () => {
+  const withRelated = diag({
+    file: 'rp dir/SignUp.xml',
+    line: 17,
+    column: 6,
+    endLine: 17,
+    endColumn: 24,
+    message: 'Relying party B2C_1A_x runs …',
+    related: [{ file: 'Base.xml', line: 804, column: 54, endLine: 804, endColumn: 77, message: "'X' named here" }],
+  });
+
+  it('SARIF carries them as relatedLocations, schema-valid', () => {
+    const log = expectValidSarif(formatSarif(only([withRelated])));
+    expect(log.runs[0]!.results![0]!.relatedLocations).toEqual([
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: 'Base.xml', uriBaseId: '%SRCROOT%' }, region: { startLine: 804, startColumn: 54, endLine: 804, endColumn: 77 } },
+        message: { text: "'X' named here" },
+      },
+    ]);
+    // Without related locations the property is absent.
+    expect(expectValidSarif(formatSarif(only([diag({})]))).runs[0]!.results![0]!).not.toHaveProperty('relatedLocations');
+  });
+
+  it('json lists them under `related`, only when there are some', () => {
+    const out = JSON.parse(formatJson(only([withRelated, diag({})]))) as { diagnostics: Array<Record<string, unknown>> };
+    expect(out.diagnostics[0]!.related).toEqual([{ file: 'Base.xml', line: 804, column: 54, endLine: 804, endColumn: 77, message: "'X' named here" }]);
+    expect(out.diagnostics[1]).not.toHaveProperty('related');
+  });
+
+  it('stylish prints each on an indented ↳ line under its finding', () => {
+    const lines = formatStylish(only([withRelated], ['rp dir/SignUp.xml']), new Chalk({ level: 0 })).split('\n');
+    expect(lines.slice(0, 3)).toEqual(['rp dir/SignUp.xml', '  17:6  error    Relying party B2C_1A_x runs …  B2C-REF-001', "          ↳ Base.xml:804:54 'X' named here"]);
   });
 });
 

@@ -105,14 +105,24 @@ describeShared('SA-001 self-asserted-output-source', () => {
     expectFindings(lintFiles(files, 'SA-001'), 'SA-001', []);
   });
 
-  it('a profile that other profiles only include is checked inside them', () => {
+  it('a profile that other profiles only include is checked inside them, as the journey that runs them sees it', () => {
     // A self-asserted part without its own source, included by a profile whose validation profile returns the claim.
     const part = '<TechnicalProfile Id="SelfAsserted-Part"><DisplayName>Part</DisplayName><Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" /><OutputClaims><OutputClaim ClaimTypeReferenceId="userPrincipalName" /></OutputClaims></TechnicalProfile>';
-    const whole = '<TechnicalProfile Id="SelfAsserted-Whole"><ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="login-NonInteractive" /></ValidationTechnicalProfiles><IncludeTechnicalProfile ReferenceId="SelfAsserted-Part" /></TechnicalProfile>';
+    // The sign-in page (run by SignUpOrSignIn and ProfileEdit) includes the part; its own validation profile login-NonInteractive returns userPrincipalName.
+    const whole = '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email"><IncludeTechnicalProfile ReferenceId="SelfAsserted-Part" /></TechnicalProfile>';
     expectFindings(lintFiles(extensionProfiles(part + whole), 'SA-001'), 'SA-001', []);
     const prefix = `    <ClaimsProvider><DisplayName>Overrides</DisplayName><TechnicalProfiles>${part.slice(0, part.indexOf('ClaimTypeReferenceId'))}`;
-    const alone = whole.replace('<ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="login-NonInteractive" /></ValidationTechnicalProfiles>', '');
-    expectFindings(lintFiles(extensionProfiles(part + alone), 'SA-001'), 'SA-001', [{ file: EXT, line: 51, column: prefix.length + 1, message: "'SelfAsserted-Whole' outputs 'userPrincipalName'" }]);
+    // The social sign-up page's validation profile does not return userPrincipalName: including the part leaves it without a source.
+    const alone = whole.replace('SelfAsserted-LocalAccountSignin-Email', 'SelfAsserted-Social');
+    expectFindings(lintFiles(extensionProfiles(part + alone), 'SA-001'), 'SA-001', [
+      { file: EXT, line: 51, column: prefix.length + 1, severity: 'error', message: "'SelfAsserted-Social' outputs 'userPrincipalName'" },
+    ]);
+    expect(lintFiles(extensionProfiles(part + alone), 'SA-001')[0]!.message).toContain('The policy uploads, but fails at run time when B2C_1A_signup_signin shows the page');
+  });
+
+  it('a profile no relying party runs never fails (samples#203: the failure is at run time, when the page is shown)', () => {
+    const alone = '<TechnicalProfile Id="SelfAsserted-Unused"><DisplayName>x</DisplayName><Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" /><OutputClaims><OutputClaim ClaimTypeReferenceId="userPrincipalName" /></OutputClaims></TechnicalProfile>';
+    expectFindings(lintFiles(extensionProfiles(alone), 'SA-001'), 'SA-001', []);
   });
 });
 

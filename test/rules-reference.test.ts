@@ -95,10 +95,37 @@ describeShared('reference rules (REF-001..011) on SocialAndLocalAccounts', () =>
   it('REF-004: an unknown content definition, in technical-profile metadata (text) and on a step (attribute)', () => {
     let files = seed(clean(), BASE, '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>', '<Item Key="ContentDefinitionReferenceId">api.socialaccountsignup</Item>');
     files = seed(files, BASE, 'ContentDefinitionReferenceId="api.idpselections">', 'ContentDefinitionReferenceId="api.idpselection">');
+    // The metadata value resolves in the chain of the relying party that runs the profile (SelfAsserted-Social: only
+    // SignUpOrSignin's journey does): reported there (DefaultUserJourney, line 17 column 6), the item related.
     expectFindings(lintFiles(files, 'REF-004'), 'REF-004', [
-      { file: BASE, line: 804, column: 54, message: "metadata ContentDefinitionReferenceId 'api.socialaccountsignup'" },
+      {
+        file: 'SignUpOrSignin.xml',
+        line: 17,
+        column: 6,
+        severity: 'error',
+        message: "Relying party B2C_1A_signup_signin runs technical profile 'SelfAsserted-Social' whose metadata ContentDefinitionReferenceId 'api.socialaccountsignup' names no content definition in its chain",
+        related: [{ file: BASE, line: 804, column: 54, message: "'api.socialaccountsignup' named here by 'SelfAsserted-Social'" }],
+      },
       { file: BASE, line: 1198, column: 69, message: "Did you mean 'api.idpselections'?" },
     ]);
+  });
+
+  it('REF-004: a metadata content definition defined only below the profile, in the chain of the relying party that runs it, is clean (woodgrove pattern)', () => {
+    // The Base names api.socialaccountsignup2, which only the Extensions file defines: the Base upload accepts it.
+    let files = seed(clean(), BASE, '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>', '<Item Key="ContentDefinitionReferenceId">api.socialaccountsignup2</Item>');
+    files = seed(files, EXT, ' <BuildingBlocks>\n      \n  </BuildingBlocks>\n', ' <BuildingBlocks>\n    <ContentDefinitions><ContentDefinition Id="api.socialaccountsignup2"><LoadUri>~/tenant/default/selfAsserted.cshtml</LoadUri><DataUri>urn:com:microsoft:aad:b2c:elements:contract:selfasserted:2.1.7</DataUri></ContentDefinition></ContentDefinitions>\n  </BuildingBlocks>\n');
+    expect(lintFiles(files, 'REF-004')).toEqual([]);
+  });
+
+  it('REF-004: an unknown metadata content definition in a profile no relying party runs is a warning at the item', () => {
+    const files = seed(
+      clean(),
+      EXT,
+      '  <ClaimsProviders>\n',
+      '  <ClaimsProviders>\n<ClaimsProvider><DisplayName>x</DisplayName><TechnicalProfiles><TechnicalProfile Id="Unused"><Metadata><Item Key="ContentDefinitionReferenceId">api.nothing</Item></Metadata></TechnicalProfile></TechnicalProfiles></ClaimsProvider>\n',
+    );
+    // Line 20; the item text starts after `…<Metadata><Item Key="ContentDefinitionReferenceId">` at column 145.
+    expectFindings(lintFiles(files, 'REF-004'), 'REF-004', [{ file: EXT, line: 20, column: 145, severity: 'warning', message: "metadata ContentDefinitionReferenceId 'api.nothing' of technical profile 'Unused'" }]);
   });
 
   it('REF-005: an unknown display control (Display Controls pack)', () => {

@@ -52,28 +52,44 @@ describeShared('EXT-001 extension-attributes-app', () => {
   const common = (metadata: string): string => `<TechnicalProfile Id="AAD-Common"><Metadata>${metadata}</Metadata></TechnicalProfile>`;
   const APP = '<Item Key="ClientId">11111111-1111-1111-1111-111111111111</Item><Item Key="ApplicationObjectId">22222222-2222-2222-2222-222222222222</Item>';
 
-  it('a directory profile writes an extension claim, and AAD-Common has neither id (samples#218)', () => {
+  // Checked when the relying party is uploaded, over its merged chain and what its journey reaches (samples#391):
+  // findings sit at the relying party's DefaultUserJourney (line 17, element name at column 6), the profile is related.
+  const SUSI = { file: RP, line: 17, column: 6 };
+  const PE = { file: 'ProfileEdit.xml', line: 17, column: 6 };
+  const PR = { file: 'PasswordReset.xml', line: 17, column: 6 };
+
+  it('a relying party runs a directory write profile that uses an extension claim, and AAD-Common has neither id (samples#218, #391)', () => {
     const d = lintFiles(withExtensionClaim(provider(WRITE)), 'EXT-001');
     // `        <TechnicalProfile Id="AAD-UserWriteUsingLogonEmail"><PersistedClaims>`: PersistedClaim at column 79.
     expectFindings(d, 'EXT-001', [
       {
-        file: EXT,
-        line: 28,
-        column: 79,
+        ...SUSI,
         severity: 'error',
-        message: "Technical profile 'AAD-UserWriteUsingLogonEmail' (AzureActiveDirectoryProvider) uses extension attribute 'extension_loyaltyId', but as policy B2C_1A_TrustFrameworkExtensions sees it, it has no ClientId and no ApplicationObjectId metadata",
+        message:
+          "Relying party B2C_1A_signup_signin runs directory profile that write extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserWriteUsingLogonEmail' (extension_loyaltyId; no ClientId and no ApplicationObjectId); the upload of this relying party fails",
+        related: [
+          { file: EXT, line: 28, column: 79, message: "'AAD-UserWriteUsingLogonEmail' writes extension_loyaltyId here (step 2 of journey 'SignUpOrSignIn' → validation profile of 'LocalAccountSignUpWithLogonEmail')" },
+        ],
       },
     ]);
     expect(d[0]!.message).toContain('usually to AAD-Common');
   });
 
-  it('one finding per profile, at its first extension claim', () => {
+  it('a read profile without the ids is a warning (samples#218 listed only write profiles), at every relying party that runs it (not PasswordReset: its journey does not)', () => {
     const d = lintFiles(withExtensionClaim(provider(WRITE, READ)), 'EXT-001');
     // `        <TechnicalProfile Id="AAD-UserReadUsingObjectId"><OutputClaims>`: OutputClaim at column 73.
+    const read = { file: EXT, line: 29, column: 73, message: "'AAD-UserReadUsingObjectId' reads extension_loyaltyId here" };
     expectFindings(d, 'EXT-001', [
-      { file: EXT, line: 28, column: 79, message: "'AAD-UserWriteUsingLogonEmail'" },
-      { file: EXT, line: 29, column: 73, message: "'AAD-UserReadUsingObjectId'" },
+      { ...PE, severity: 'warning', message: "runs directory profile that read extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserReadUsingObjectId'", related: [read] },
+      { ...SUSI, severity: 'error', message: "'AAD-UserWriteUsingLogonEmail'", related: [{ file: EXT, line: 28, column: 79 }] },
+      // The relying party's RedeemRefreshToken endpoint journey runs the base profile that includes AAD-UserReadUsingObjectId.
+      { ...SUSI, severity: 'warning', message: "'AAD-UserReadUsingObjectId'", related: [read, { ...read, message: "'AAD-UserReadUsingObjectId-CheckRefreshTokenDate' reads extension_loyaltyId here (step 2 of journey 'RedeemRefreshToken')" }] },
     ]);
+  });
+
+  it('a write profile that no relying party runs gets nothing (the Extensions upload succeeds: samples#391)', () => {
+    const alone = WRITE.replace('AAD-UserWriteUsingLogonEmail', 'AAD-UserWriteLoyalty');
+    expect(lintFiles(withExtensionClaim(provider(alone)), 'EXT-001')).toEqual([]);
   });
 
   it('both ids on AAD-Common (merged through IncludeTechnicalProfile) satisfy every directory profile', () => {
@@ -88,19 +104,30 @@ describeShared('EXT-001 extension-attributes-app', () => {
   it('only ApplicationObjectId missing, and an empty ClientId (META-001 reports the empty item too)', () => {
     const files = withExtensionClaim(provider(common('<Item Key="ClientId"> </Item>'), WRITE));
     const d = lintFiles(files);
-    expectFindings(d, 'EXT-001', [{ file: EXT, line: 29, column: 79, message: 'it has an empty ClientId and no ApplicationObjectId metadata' }]);
-    // `        <TechnicalProfile Id="AAD-Common"><Metadata>`: the Item name at column 54.
-    expectFindings(d, 'META-001', [{ file: EXT, line: 28, column: 54, message: "Metadata item 'ClientId' of technical profile 'AAD-Common' is empty" }]);
+    expectFindings(d, 'EXT-001', [{ ...SUSI, message: 'an empty ClientId and no ApplicationObjectId', related: [{ file: EXT, line: 29, column: 79 }] }]);
+    // `        <TechnicalProfile Id="AAD-Common"><Metadata>`: the Item name at column 54; every relying party runs directory profiles that include AAD-Common.
+    const item = { file: EXT, line: 28, column: 54, message: "'ClientId' is empty here" };
+    expectFindings(d, 'META-001', [
+      { ...PR, severity: 'error', related: [item] },
+      { ...PE, severity: 'error', related: [item] },
+      { ...SUSI, severity: 'error', message: "runs technical profiles with an empty application id: 'ClientId' of ", related: [item] },
+    ]);
   });
 
-  it('an extension attribute reached through PartnerClaimType counts', () => {
+  it('an extension attribute reached through PartnerClaimType counts (a read profile: warning)', () => {
     const files = withExtensionClaim(
       provider('<TechnicalProfile Id="AAD-UserReadUsingObjectId"><OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="extension_nickname" /></OutputClaims></TechnicalProfile>'),
     );
-    expectFindings(lintFiles(files, 'EXT-001'), 'EXT-001', [{ file: EXT, line: 28, column: 73, message: "uses extension attribute 'extension_nickname'" }]);
+    const rel = [{ file: EXT, line: 28, column: 73, message: 'reads extension_nickname here' }];
+    expectFindings(lintFiles(files, 'EXT-001'), 'EXT-001', [
+      { ...PE, severity: 'warning', related: rel },
+      { ...SUSI, severity: 'warning', message: "(extension_nickname; no ClientId and no ApplicationObjectId)", related: rel },
+    ]);
   });
 
-  it('the ids set only in a file below the profile (the relying party) do not count: the Extensions upload fails', () => {
+  it('the ids set in the relying party\'s own chain below the profile count (woodgrove pattern; samples#391)', () => {
+    // This used to be an error ("the Extensions upload fails"): false. The Extensions upload does not check the ids;
+    // the relying party's upload does, over its merged chain, which here holds them.
     let files = withExtensionClaim(provider(WRITE));
     files = seed(
       files,
@@ -108,24 +135,22 @@ describeShared('EXT-001 extension-attributes-app', () => {
       '  </RelyingParty>\n',
       `  </RelyingParty>\n  <ClaimsProviders><ClaimsProvider><DisplayName>x</DisplayName><TechnicalProfiles>${common(APP)}</TechnicalProfiles></ClaimsProvider></ClaimsProviders>\n`,
     );
-    expectFindings(lintFiles(files, 'EXT-001'), 'EXT-001', [{ file: EXT, line: 28, column: 79, message: 'as policy B2C_1A_TrustFrameworkExtensions sees it' }]);
+    expect(lintFiles(files, 'EXT-001')).toEqual([]);
   });
 
-  it('a profile only included by others is checked inside the profiles that include it', () => {
+  it('an extension claim of an included profile counts in the profile that includes it', () => {
     const files = withExtensionClaim(
       provider(
         '<TechnicalProfile Id="AAD-LoyaltyRead"><OutputClaims><OutputClaim ClaimTypeReferenceId="extension_loyaltyId" /></OutputClaims><IncludeTechnicalProfile ReferenceId="AAD-Common" /></TechnicalProfile>',
         '<TechnicalProfile Id="AAD-UserReadUsingObjectId"><IncludeTechnicalProfile ReferenceId="AAD-LoyaltyRead" /></TechnicalProfile>',
       ),
     );
-    // One finding, for the including profile, at the included profile's claim (`<OutputClaims><OutputClaim`: name at column 63).
-    expectFindings(lintFiles(files, 'EXT-001'), 'EXT-001', [{ file: EXT, line: 28, column: 63, message: "Technical profile 'AAD-UserReadUsingObjectId'" }]);
-  });
-
-  it('a profile that others include but a journey also runs is checked itself (AAD-UserReadUsingObjectId)', () => {
-    // The base's AAD-UserReadUsingObjectId-CheckRefreshTokenDate includes AAD-UserReadUsingObjectId, but sees the base
-    // version without the claim; the journeys run AAD-UserReadUsingObjectId directly, so it must be judged on its own.
-    expectFindings(lintFiles(withExtensionClaim(provider(READ)), 'EXT-001'), 'EXT-001', [{ file: EXT, line: 28, column: 73, message: "Technical profile 'AAD-UserReadUsingObjectId'" }]);
+    // The included profile's claim (`<OutputClaims><OutputClaim`: name at column 63) is the related location.
+    const rel = [{ file: EXT, line: 28, column: 63, message: "'AAD-UserReadUsingObjectId' reads extension_loyaltyId here" }];
+    expectFindings(lintFiles(files, 'EXT-001'), 'EXT-001', [
+      { ...PE, related: rel },
+      { ...SUSI, related: [...rel, { file: EXT, line: 28, column: 63, message: "'AAD-UserReadUsingObjectId-CheckRefreshTokenDate' reads" }] },
+    ]);
   });
 
   it('extension claims on non-directory profiles need nothing', () => {
@@ -139,45 +164,82 @@ describeShared('EXT-001 extension-attributes-app', () => {
 describeShared('META-001 empty-app-id', () => {
   const clean = (): Files => readFlavour('SocialAndLocalAccounts');
 
+  // Checked when a relying party is uploaded (samples#417): reported at each relying party whose journey runs the
+  // profile (DefaultUserJourney, line 17 column 6), with the empty item related. SignUpOrSignin and ProfileEdit run
+  // login-NonInteractive (validation profile of the sign-in page) and Facebook-OAUTH; PasswordReset runs neither.
+  const SUSI = { file: RP, line: 17, column: 6 };
+  const PE = { file: 'ProfileEdit.xml', line: 17, column: 6 };
+
   it('an empty client_id on login-NonInteractive (starterpack#57)', () => {
     const files = seed(clean(), EXT, '<Item Key="client_id">ProxyIdentityExperienceFrameworkAppId</Item>', '<Item Key="client_id"></Item>');
+    const item = { file: EXT, line: 40, column: 14, message: "'client_id' is empty here, as 'login-NonInteractive' sees it" };
     expectFindings(lintFiles(files, 'META-001'), 'META-001', [
+      { ...PE, severity: 'error', related: [item] },
       {
-        file: EXT,
-        line: 40,
-        column: 14,
+        ...SUSI,
         severity: 'error',
-        message: `Metadata item 'client_id' of technical profile 'login-NonInteractive' is empty; the upload fails with 'defines an invalid value "" for the metadata item "client_id"'`,
+        message: `Relying party B2C_1A_signup_signin runs technical profiles with an empty application id: 'client_id' of 'login-NonInteractive'; the upload of this relying party fails with 'defines an invalid value "" for the metadata item "client_id"'`,
+        related: [item],
       },
     ]);
   });
 
-  it('white space only and self-closing items are empty too; each item is reported', () => {
+  it('white space only and self-closing items are empty too; each item is a related location', () => {
     let files = seed(clean(), EXT, '<Item Key="client_id">ProxyIdentityExperienceFrameworkAppId</Item>', '<Item Key="client_id" />');
     files = seed(files, EXT, '<Item Key="IdTokenAudience">IdentityExperienceFrameworkAppId</Item>', '<Item Key="IdTokenAudience">\n   </Item>');
-    expectFindings(lintFiles(files, 'META-001'), 'META-001', [
+    const related = [
       { file: EXT, line: 40, column: 14, message: "'client_id'" },
-      { file: EXT, line: 41, column: 14, message: "'IdTokenAudience' of technical profile 'login-NonInteractive' is empty" },
+      { file: EXT, line: 41, column: 14, message: "'IdTokenAudience' is empty here" },
+    ];
+    expectFindings(lintFiles(files, 'META-001'), 'META-001', [
+      { ...PE, related },
+      { ...SUSI, related },
     ]);
   });
 
-  it('resource_id, and the Facebook client_id in the Extensions file', () => {
+  it('resource_id, and the Facebook client_id in the Extensions file (samples#278, #417)', () => {
     let files = seed(clean(), EXT, '<Item Key="client_id">facebook_clientid</Item>', '<Item Key="client_id"></Item><Item Key="resource_id"/>');
     files = seed(files, EXT, '<Item Key="scope">email public_profile</Item>', '<Item Key="scope"></Item>');
     // Line 26: `            <Item Key="client_id"></Item>` is 41 characters, so the resource_id Item's name is at column 43.
+    const related = [
+      { file: EXT, line: 26, column: 14, message: "'client_id' is empty here, as 'Facebook-OAUTH' sees it" },
+      { file: EXT, line: 26, column: 43, message: "'resource_id' is empty here, as 'Facebook-OAUTH' sees it" },
+    ];
     expectFindings(lintFiles(files, 'META-001'), 'META-001', [
-      { file: EXT, line: 26, column: 14, message: "'client_id' of technical profile 'Facebook-OAUTH'" },
-      { file: EXT, line: 26, column: 43, message: "'resource_id' of technical profile 'Facebook-OAUTH'" },
+      { ...PE, related },
+      { ...SUSI, related },
     ]);
   });
 
   it('comment-only and empty-CDATA values, single-quoted keys and spaces around = are empty too', () => {
     let files = seed(clean(), EXT, '<Item Key="client_id">ProxyIdentityExperienceFrameworkAppId</Item>', "<Item Key = 'client_id'><!-- set by the pipeline --></Item>");
     files = seed(files, EXT, '<Item Key="IdTokenAudience">IdentityExperienceFrameworkAppId</Item>', '<Item Key="IdTokenAudience"><![CDATA[ ]]></Item>');
-    expectFindings(lintFiles(files, 'META-001'), 'META-001', [
+    const related = [
       { file: EXT, line: 40, column: 14, message: "'client_id'" },
       { file: EXT, line: 41, column: 14, message: "'IdTokenAudience'" },
+    ];
+    expectFindings(lintFiles(files, 'META-001'), 'META-001', [
+      { ...PE, related },
+      { ...SUSI, related },
     ]);
+  });
+
+  it('an empty item in a profile no relying party runs is a warning at the item; one a child overrides with a value is clean', () => {
+    const unused = '<ClaimsProvider><DisplayName>x</DisplayName><TechnicalProfiles><TechnicalProfile Id="Unused-OIDC"><Metadata><Item Key="client_id"></Item></Metadata></TechnicalProfile></TechnicalProfiles></ClaimsProvider>';
+    const files = seed(clean(), EXT, '  <ClaimsProviders>\n', `  <ClaimsProviders>\n${unused}\n`);
+    // Line 20; `<ClaimsProvider>…<Metadata><Item`: the Item name at column 110.
+    expectFindings(lintFiles(files, 'META-001'), 'META-001', [{ file: EXT, line: 20, column: 110, severity: 'warning', message: "no relying party in the set runs the profile" }]);
+    // Empty in the Extensions file, filled in every relying party that runs it: each upload sees a value.
+    let filled = seed(clean(), EXT, '<Item Key="client_id">ProxyIdentityExperienceFrameworkAppId</Item>', '<Item Key="client_id"></Item>');
+    for (const rp of [RP, 'ProfileEdit.xml', 'PasswordReset.xml']) {
+      filled = seed(
+        filled,
+        rp,
+        '  </RelyingParty>\n',
+        '  </RelyingParty>\n  <ClaimsProviders><ClaimsProvider><DisplayName>x</DisplayName><TechnicalProfiles><TechnicalProfile Id="login-NonInteractive"><Metadata><Item Key="client_id">00000000-1111-2222-3333-444444444444</Item></Metadata></TechnicalProfile></TechnicalProfiles></ClaimsProvider></ClaimsProviders>\n',
+      );
+    }
+    expect(lintFiles(filled, 'META-001')).toEqual([]);
   });
 
   it('placeholders are not empty (ENV-001 reports them), and other keys may be empty', () => {

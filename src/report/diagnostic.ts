@@ -15,6 +15,20 @@ export interface Diagnostic {
   message: string;
   /** PolicyId of the policy the finding sits in, when the file parsed far enough to have one. */
   policyId?: string;
+  /**
+   * Other places that explain the finding, e.g. the technical profile a relying party runs that lacks
+   * what the relying party's upload checks. Same coordinates as the finding itself.
+   */
+  related?: RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
 }
 
 /** What formatters need to know about a rule (the SARIF `rules[]` table, docs links). */

@@ -12,6 +12,7 @@ export function formatJson(result: LintResult): string {
     ruleId: d.ruleId,
     message: d.message,
     ...(d.policyId !== undefined ? { policyId: d.policyId } : {}),
+    ...(d.related?.length ? { related: d.related.map((r) => ({ file: r.file, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn, message: r.message })) } : {}),
   }));
   return `${JSON.stringify({ version: 1, diagnostics, summary: result.summary }, null, 2)}\n`;
 }

@@ -1,5 +1,5 @@
 import type * as Sarif from 'sarif';
-import { compareDiagnostics, type Diagnostic, type LintResult, type RuleDescriptor, type Severity } from './diagnostic.js';
+import { compareDiagnostics, type LintResult, type RuleDescriptor, type Severity } from './diagnostic.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 // GitHub rejects/truncates rule descriptions longer than this.
@@ -28,7 +28,7 @@ export interface Range {
  * The range every formatter prints for a diagnostic. All values are forced to >= 1 (SARIF's schema and
  * GitHub reject 0) and the end never precedes the start, so the three formats always agree.
  */
-export function normalizeRange(d: Diagnostic): Range {
+export function normalizeRange(d: Range): Range {
   const line = Math.max(1, Math.trunc(d.line) || 1);
   const column = Math.max(1, Math.trunc(d.column) || 1);
   const endLine = Math.max(line, Math.trunc(d.endLine) || line);
@@ -80,6 +80,13 @@ function ruleDescriptor(rule: RuleDescriptor): Sarif.ReportingDescriptor {
   };
 }
 
+function physicalLocation(file: string, range: Range): Sarif.PhysicalLocation {
+  return {
+    artifactLocation: { uri: toUriReference(file), uriBaseId: '%SRCROOT%' },
+    region: { startLine: range.line, startColumn: range.column, endLine: range.endLine, endColumn: range.endColumn },
+  };
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: one run, stable rule order, no fingerprints (upload-sarif computes them). */
 export function formatSarif(result: LintResult, opts: { category?: string } = {}): string {
   // Sorted by id so rule indices (and thus the whole file) are stable between runs; first definition wins.
@@ -101,19 +108,16 @@ export function formatSarif(result: LintResult, opts: { category?: string } = {}
       level: LEVEL[d.severity],
       // GitHub rejects an empty message; it is the alert title.
       message: { text: nonEmpty(d.message, d.ruleId) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUriReference(d.file), uriBaseId: '%SRCROOT%' },
-            region: {
-              startLine: range.line,
-              startColumn: range.column,
-              endLine: range.endLine,
-              endColumn: range.endColumn,
-            },
-          },
-        },
-      ],
+      locations: [{ physicalLocation: physicalLocation(d.file, range) }],
+      ...(d.related?.length
+        ? {
+            relatedLocations: d.related.map((r, i) => ({
+              id: i + 1,
+              physicalLocation: physicalLocation(r.file, normalizeRange(r)),
+              message: { text: nonEmpty(r.message, 'related location') },
+            })),
+          }
+        : {}),
     };
   });
 

@@ -19,6 +19,7 @@ export function formatStylish(result: LintResult, color: ChalkInstance): string 
       const pos = `${d.line}:${d.column}`.padEnd(posWidth);
       const sev = d.severity === 'error' ? color.red('error  ') : d.severity === 'warning' ? color.yellow('warning') : color.blue('info   ');
       out.push(`  ${color.dim(pos)}  ${sev}  ${oneLine(d.message)}  ${color.dim(d.ruleId)}`);
+      for (const r of d.related ?? []) out.push(`  ${' '.repeat(posWidth)}    ${color.dim(`↳ ${r.file}:${r.line}:${r.column}`)} ${oneLine(r.message)}`);
     }
     out.push('');
   }

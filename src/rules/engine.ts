@@ -2,7 +2,7 @@ import { attributeSpans, nameSpan, textSpan, type Span } from '../xml/element.js
 import { type Diagnostic, type Severity, type SeveritySetting, compareDiagnostics } from '../report/diagnostic.js';
 import { Policy } from '../policy/policy.js';
 import type { BrokenFile, PolicySet } from '../policy/set.js';
-import type { LintOptions, Report, Rule, RuleContext } from './types.js';
+import type { LintOptions, Report, Rule, RuleContext, Target } from './types.js';
 
 export interface EngineConfig {
   /** Severity per rule id or name. */
@@ -39,27 +39,22 @@ export function runRules(rules: readonly Rule[], set: PolicySet, options: LintOp
 
 function toDiagnostic(r: Report, ruleId: string, severity: Severity): Diagnostic {
   const file = r.file;
-  const text = file instanceof Policy ? file.text : file.text;
-  const lines = file instanceof Policy ? file.source.lines : file.lines;
-  const span = resolveSpan(text, r);
-  const a = lines.position(span.start);
-  const b = lines.position(Math.max(span.end, span.start));
-  const d: Diagnostic = {
-    file: file.path,
-    line: a.line,
-    column: a.column,
-    endLine: b.line,
-    endColumn: b.line === a.line && b.column <= a.column ? a.column + 1 : b.column,
-    severity,
-    ruleId,
-    message: r.message,
-  };
+  const d: Diagnostic = { ...locate(file, r.at), severity, ruleId, message: r.message };
   if (file instanceof Policy && file.policyId) d.policyId = file.policyId;
+  if (r.related?.length) d.related = r.related.map((x) => ({ ...locate(x.file, x.at), message: x.message }));
   return d;
 }
 
-function resolveSpan(text: string, r: Report): Span {
-  const at = r.at;
+function locate(file: Policy | BrokenFile, at: Target): Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'> {
+  const text = file instanceof Policy ? file.text : file.text;
+  const lines = file instanceof Policy ? file.source.lines : file.lines;
+  const span = resolveSpan(text, at);
+  const a = lines.position(span.start);
+  const b = lines.position(Math.max(span.end, span.start));
+  return { file: file.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.line === a.line && b.column <= a.column ? a.column + 1 : b.column };
+}
+
+function resolveSpan(text: string, at: Target): Span {
   if ('span' in at) return at.span;
   if (at.attribute) {
     const s = attributeSpans(text, at.element, at.attribute);

@@ -37,6 +37,8 @@ export interface Report {
   message: string;
   /** Overrides the rule's default severity for this finding (user config still wins). */
   severity?: Severity;
+  /** Other places that explain the finding (e.g. the profile a relying party runs), each with a short message. */
+  related?: Array<{ file: Policy | BrokenFile; at: Target; message: string }>;
 }
 
 export interface LintOptions {

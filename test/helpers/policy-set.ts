@@ -62,6 +62,8 @@ export interface Expected {
   severity?: Severity;
   /** A substring the message must contain. */
   message?: string;
+  /** When given: exactly these related locations (file, line, column; optionally a substring of their message). */
+  related?: Array<{ file: string; line: number; column: number; message?: string }>;
 }
 
 /** Asserts the exact set of findings of one rule: file, line, column (and optionally severity, message text). */
@@ -71,6 +73,13 @@ export function expectFindings(diagnostics: Diagnostic[], ruleId: string, expect
   expected.forEach((e, i) => {
     if (e.severity) expect(got[i]!.severity).toBe(e.severity);
     if (e.message) expect(got[i]!.message).toContain(e.message);
+    if (e.related) {
+      const rel = got[i]!.related ?? [];
+      expect(rel.map((r) => `${r.file}:${r.line}:${r.column}`)).toEqual(e.related.map((r) => `${r.file}:${r.line}:${r.column}`));
+      e.related.forEach((r, k) => {
+        if (r.message) expect(rel[k]!.message).toContain(r.message);
+      });
+    }
   });
 }
 

@@ -1,5 +1,5 @@
 import type { DefKind } from '../../policy/policy.js';
-import { eachReference } from '../../policy/references.js';
+import { eachReference, type Reference } from '../../policy/references.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule, RuleMeta } from '../types.js';
 
@@ -18,14 +18,14 @@ const NOUN: Record<DefKind, string> = {
  * A rule that every reference of one kind resolves in the policy or its bases. Policies whose chain
  * is not all in the set are skipped: their missing base is reported once, by POL-004.
  */
-export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind): Rule {
+export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind, skip?: (ref: Reference) => boolean): Rule {
   return {
     meta,
     check({ set, report }) {
       for (const p of set.policies) {
         if (!set.isComplete(p)) continue;
         eachReference(p, kind, (ref) => {
-          if (set.find(kind, ref.id, p)) return;
+          if (skip?.(ref) || set.find(kind, ref.id, p)) return;
           // The SocialAccounts starter pack localizes claims it never defines and still uploads: a string
           // for a missing claim is dead, not fatal.
           const localization = ref.element.name === 'LocalizedString' || ref.element.name === 'LocalizedCollection';
