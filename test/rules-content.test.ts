@@ -68,7 +68,7 @@ describeShared('CD-001 content-definition-data-uri', () => {
         line: 446,
         column: 18,
         severity: 'error',
-        message: `The DataUri of content definition 'api.selfasserted' selects selfasserted 2.1.7 without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the upload fails ("cannot be found in the element factory cache"). Write '${URN}contract:selfasserted:2.1.7'.`,
+        message: `The DataUri of content definition 'api.selfasserted' selects selfasserted 2.1.7 without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the policy uploads but fails at run time when a page using it is shown ("cannot be found in the element factory cache"). Write '${URN}contract:selfasserted:2.1.7'.`,
       },
     ]);
   });

@@ -207,6 +207,14 @@ describeShared('FLOW-002 relying-party-output-produced', () => {
     expectFindings(lintFiles(seed(files, SUSI, '<OutputClaims>', '<InputClaims><InputClaim ClaimTypeReferenceId="extension_loyaltyId" /></InputClaims>\n      <OutputClaims>'), 'FLOW-002'), 'FLOW-002', []);
   });
 
+  it('a claim only a validation profile outputs is a warning (not settled: PasswordReset_TOTP.xml); other journeys\' profiles do not count (samples#629)', () => {
+    // ProfileEdit's journey runs login-NonInteractive only as the sign-in page's validation profile; only it outputs tenantId.
+    const files = seed(readFlavour('SocialAndLocalAccounts'), 'ProfileEdit.xml', '<OutputClaim ClaimTypeReferenceId="tenantId" AlwaysUseDefaultValue="true" DefaultValue="{Policy:TenantObjectId}" />', '<OutputClaim ClaimTypeReferenceId="tenantId" />');
+    expectFindings(lintFiles(files, 'FLOW-002'), 'FLOW-002', [
+      { file: 'ProfileEdit.xml', line: 23, column: 22, severity: 'warning', message: "only 'login-NonInteractive', which the journey runs inside a step (a validation or display-control profile), does" },
+    ]);
+  });
+
   it('a claim output only inside an invoked sub-journey, or only by an identity provider\'s output transformation, counts', () => {
     const phone = readFlavour('scenarios/phone-number-passwordless');
     // strongAuthenticationEmailAddress: only ChangePhoneNumber_VerifyEmailAddress, step 1 of the ChangePhoneNumber sub-journey.

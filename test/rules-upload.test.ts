@@ -66,7 +66,7 @@ describeShared('EXT-001 extension-attributes-app', () => {
         ...SUSI,
         severity: 'error',
         message:
-          "Relying party B2C_1A_signup_signin runs directory profile that write extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserWriteUsingLogonEmail' (extension_loyaltyId; no ClientId and no ApplicationObjectId); the upload of this relying party fails",
+          "Relying party B2C_1A_signup_signin runs directory profile that writes extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserWriteUsingLogonEmail' (extension_loyaltyId; no ClientId and no ApplicationObjectId); the upload of this relying party fails",
         related: [
           { file: EXT, line: 28, column: 79, message: "'AAD-UserWriteUsingLogonEmail' writes extension_loyaltyId here (step 2 of journey 'SignUpOrSignIn' → validation profile of 'LocalAccountSignUpWithLogonEmail')" },
         ],
@@ -80,7 +80,7 @@ describeShared('EXT-001 extension-attributes-app', () => {
     // `        <TechnicalProfile Id="AAD-UserReadUsingObjectId"><OutputClaims>`: OutputClaim at column 73.
     const read = { file: EXT, line: 29, column: 73, message: "'AAD-UserReadUsingObjectId' reads extension_loyaltyId here" };
     expectFindings(d, 'EXT-001', [
-      { ...PE, severity: 'warning', message: "runs directory profile that read extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserReadUsingObjectId'", related: [read] },
+      { ...PE, severity: 'warning', message: "runs directory profile that reads extension attributes without the b2c-extensions-app ids in its chain: 'AAD-UserReadUsingObjectId'", related: [read] },
       { ...SUSI, severity: 'error', message: "'AAD-UserWriteUsingLogonEmail'", related: [{ file: EXT, line: 28, column: 79 }] },
       // The relying party's RedeemRefreshToken endpoint journey runs the base profile that includes AAD-UserReadUsingObjectId.
       { ...SUSI, severity: 'warning', message: "'AAD-UserReadUsingObjectId'", related: [read, { ...read, message: "'AAD-UserReadUsingObjectId-CheckRefreshTokenDate' reads extension_loyaltyId here (step 2 of journey 'RedeemRefreshToken')" }] },

@@ -15,8 +15,8 @@ const rule: Rule = {
     summary:
       'A ContentDefinition DataUri is urn:com:microsoft:aad:b2c:elements:[contract:]<page>:<x.y.z> with a known page type; page versions 2.0.0 and later use the contract: form.',
     description:
-      'The DataUri selects the page elements Azure AD B2C renders; the service looks the identifier up and rejects one it does not know. A 2.x page version exists only as a page contract, so `urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0` fails the upload with "The element specified by id … cannot be found in the element factory cache" (MicrosoftDocs#47345); the fix is `…:elements:contract:selfasserted:2.0.0`. Page types: globalexception, providerselection (legacy idpselection), unifiedssp, unifiedssd, multifactor, selfasserted, claimsconsent. A DataUri holding a build placeholder ({Settings:…}) is left to ENV-001. A DataUri that is right apart from letter case is a warning: every documented identifier is lower-case, but whether the service tolerates case differences is not documented.',
-    source: 'upload-errors.md §1 #26 (B2C-CD-001); totp-spec.md §3.2 (DataUri grammar), §9 TOTP-021; contentdefinitions.md "DataUri", "Select a page layout"; page-layout.md',
+      'The DataUri selects the page elements Azure AD B2C renders; the service looks the identifier up and rejects one it does not know. A 2.x page version exists only as a page contract, so `urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0` fails with "The element specified by id … cannot be found in the element factory cache" (MicrosoftDocs#47345). That is a run-time failure, when the page is shown, not an upload error: Microsoft\'s age-gating sample with such a DataUri is in the list its CI uploads (upload-semantics.md §1). The fix is `…:elements:contract:selfasserted:2.0.0`. Page types: globalexception, providerselection (legacy idpselection), unifiedssp, unifiedssd, multifactor, selfasserted, claimsconsent. A DataUri holding a build placeholder ({Settings:…}) is left to ENV-001. A DataUri that is right apart from letter case is a warning: every documented identifier is lower-case, but whether the service tolerates case differences is not documented.',
+    source: 'upload-errors.md §1 #26 (B2C-CD-001), corrected by upload-semantics.md §1 (run time); MicrosoftDocs#47345; totp-spec.md §3.2 (DataUri grammar), §9 TOTP-021; contentdefinitions.md "DataUri", "Select a page layout"; page-layout.md',
     examples: {
       bad: '<DataUri>urn:com:microsoft:aad:b2c:elements:selfasserted:2.1.14</DataUri>',
       good: '<DataUri>urn:com:microsoft:aad:b2c:elements:contract:selfasserted:2.1.14</DataUri>',
@@ -60,7 +60,7 @@ const rule: Rule = {
         report({
           file: d.policy,
           at,
-          message: `The ${where} selects ${parsed.page} ${formatVersion(parsed.version)} without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the upload fails ("cannot be found in the element factory cache"). Write '${fixed}'.`,
+          message: `The ${where} selects ${parsed.page} ${formatVersion(parsed.version)} without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the policy uploads but fails at run time when a page using it is shown ("cannot be found in the element factory cache"). Write '${fixed}'.`,
         });
       }
     }

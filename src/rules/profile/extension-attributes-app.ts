@@ -59,8 +59,8 @@ const rule: Rule = {
           severity: kind === 'read' ? 'warning' : undefined,
           message:
             kind === 'write'
-              ? `Relying party ${name} runs directory profile${list.length > 1 ? 's' : ''} that write extension attributes without the b2c-extensions-app ids in its chain: ${profiles}; the upload of this relying party fails ("A required Metadata item with key … was not found in the TechnicalProfile"). Add ClientId (application id) and ApplicationObjectId (object id) of b2c-extensions-app, usually to AAD-Common in the Extensions file.`
-              : `Relying party ${name} runs directory profile${list.length > 1 ? 's' : ''} that read extension attributes without the b2c-extensions-app ids in its chain: ${profiles}. Reported uploads failed only for write profiles (samples#218); add ClientId and ApplicationObjectId of b2c-extensions-app, usually to AAD-Common in the Extensions file.`,
+              ? `Relying party ${name} runs directory profile${list.length > 1 ? 's that write' : ' that writes'} extension attributes without the b2c-extensions-app ids in its chain: ${profiles}; the upload of this relying party fails ("A required Metadata item with key … was not found in the TechnicalProfile"). Add ClientId (application id) and ApplicationObjectId (object id) of b2c-extensions-app, usually to AAD-Common in the Extensions file.`
+              : `Relying party ${name} runs directory profile${list.length > 1 ? 's that read' : ' that reads'} extension attributes without the b2c-extensions-app ids in its chain: ${profiles}. Reported uploads failed only for write profiles (samples#218); add ClientId and ApplicationObjectId of b2c-extensions-app, usually to AAD-Common in the Extensions file.`,
           related: list.map((f) => ({
             file: f.uses[0]!.policy,
             at: { element: f.uses[0]!.element },
