@@ -122,10 +122,10 @@ describeShared('journey rules (JRN-001..004) on SocialAndLocalAccounts', () => {
     expect(lintFiles(clean(), 'JRN-003')).toEqual([]);
   });
 
-  it('JRN-004: a Call sub-journey with SendClaims', () => {
+  it('JRN-004: a Call sub-journey with SendClaims (warning: the sub journeys article says so, no upload error is documented; was an error)', () => {
     const files = inExtensions('<SubJourneys><SubJourney Id="Sub1" Type="Call"><OrchestrationSteps><OrchestrationStep Order="1" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /></OrchestrationSteps></SubJourney></SubJourneys>');
     expectFindings(lintFiles(files, 'JRN-004'), 'JRN-004', [
-      { file: EXT, line: 52, column: 99, severity: 'error', message: "Call sub-journey 'Sub1' must not have a SendClaims step; the calling journey sends the claims." },
+      { file: EXT, line: 52, column: 99, severity: 'warning', message: "Call sub-journey 'Sub1' must not have a SendClaims step; the calling journey sends the claims" },
     ]);
   });
 
@@ -139,9 +139,16 @@ describeShared('journey rules (JRN-001..004) on SocialAndLocalAccounts', () => {
     ]);
   });
 
-  it('JRN-004: a Transfer sub-journey that does not end with SendClaims', () => {
+  it('JRN-004: a Transfer sub-journey without SendClaims (warning; was an error)', () => {
     const files = inExtensions(`<SubJourneys><SubJourney Id="Sub1" Type="Transfer"><OrchestrationSteps><OrchestrationStep Order="1" Type="ClaimsExchange">${EXCHANGE}</OrchestrationStep></OrchestrationSteps></SubJourney></SubJourneys>`);
-    expectFindings(lintFiles(files, 'JRN-004'), 'JRN-004', [{ file: EXT, line: 52, column: 93, message: "Transfer sub-journey 'Sub1' must end with a SendClaims step." }]);
+    expectFindings(lintFiles(files, 'JRN-004'), 'JRN-004', [{ file: EXT, line: 52, column: 93, severity: 'warning', message: "Transfer sub-journey 'Sub1' has no SendClaims step" }]);
+  });
+
+  it('JRN-004: a Transfer sub-journey with a step after its SendClaims is clean (steps after SendClaims are allowed)', () => {
+    const files = inExtensions(
+      `<SubJourneys><SubJourney Id="Sub2" Type="Transfer"><OrchestrationSteps><OrchestrationStep Order="1" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /><OrchestrationStep Order="2" Type="ClaimsExchange">${EXCHANGE}</OrchestrationStep></OrchestrationSteps></SubJourney></SubJourneys>`,
+    );
+    expect(lintFiles(files, 'JRN-004')).toEqual([]);
   });
 
   it('JRN-004: a correct Call and a correct Transfer sub-journey', () => {

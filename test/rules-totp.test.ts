@@ -64,6 +64,12 @@ describeShared('TOTP rules: seeded defects', () => {
     expectFindings(lintFiles(files, 'TOTP-001'), 'TOTP-001', [{ file: EXT, line: 671, column: 47, severity: 'error', message: "no BeginVerifyOTP runs before it in TotpFactor-Verify" }]);
   });
 
+  it('TOTP-001: the same defect in a journey no relying party of the set runs is not reported (a run-time failure needs a run)', () => {
+    const files = seeded(BEGIN_STEP_VERIFY, BEGIN_STEP_VERIFY.replace('AzureMfa-BeginVerifyOTP', 'SetTotpDefaultValue'));
+    delete files['SignUpOrSignIn_TOTP.xml'];
+    expectFindings(lintFiles(files, 'TOTP-001'), 'TOTP-001', []);
+  });
+
   it('TOTP-001: BeginVerifyOTP listed before VerifyOTP among the validation profiles is fine', () => {
     let files = seeded(BEGIN_STEP_VERIFY, BEGIN_STEP_VERIFY.replace('AzureMfa-BeginVerifyOTP', 'SetTotpDefaultValue'));
     files = seeded(VERIFY_VTP, `<ValidationTechnicalProfile ReferenceId="AzureMfa-BeginVerifyOTP" />${VERIFY_VTP}`, files);

@@ -23,6 +23,13 @@ export interface RelyingPartyReach {
   profiles: Map<string, ReachedProfile>;
   /** Technical profile or sub-journey ids referenced on the way that no policy of the chain defines. */
   unresolved: string[];
+  /**
+   * Lower-cased content definitions the journeys show: each step's ContentDefinitionReferenceId and the
+   * metadata ContentDefinitionReferenceId of the profiles reached.
+   */
+  contentDefinitions: Set<string>;
+  /** The journeys walked, as `UserJourney:id` / `SubJourney:id` with the id lower-cased. */
+  journeys: Set<string>;
 }
 
 const cache = new WeakMap<PolicySet, RelyingPartyReach[]>();
@@ -54,6 +61,13 @@ export function relyingPartyReach(set: PolicySet): RelyingPartyReach[] {
   return out;
 }
 
+/** `UserJourney:id` / `SubJourney:id` (id lower-cased) of the journeys some relying party of the set runs. */
+export function reachedJourneys(set: PolicySet): Set<string> {
+  const out = new Set<string>();
+  for (const r of relyingPartyReach(set)) for (const k of r.journeys) out.add(k);
+  return out;
+}
+
 /** Lower-cased ids of the technical profiles some relying party of the set reaches. */
 export function reachedProfileIds(set: PolicySet): Set<string> {
   const out = new Set<string>();
@@ -62,7 +76,7 @@ export function reachedProfileIds(set: PolicySet): Set<string> {
 }
 
 function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): RelyingPartyReach {
-  const r: RelyingPartyReach = { rp, at, journey: start, profiles: new Map(), unresolved: [] };
+  const r: RelyingPartyReach = { rp, at, journey: start, profiles: new Map(), unresolved: [], contentDefinitions: new Set(), journeys: new Set() };
   const queue: string[] = [];
   const reach = (id: string | undefined, via: Located, path: string) => {
     if (!id) return;
@@ -76,11 +90,10 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
     r.profiles.set(key, { tp, via, path });
     queue.push(key);
   };
-  const journeysSeen = new Set<string>();
   const journey = (kind: 'UserJourney' | 'SubJourney', id: string) => {
     const key = `${kind}:${id.toLowerCase()}`;
-    if (journeysSeen.has(key)) return;
-    journeysSeen.add(key);
+    if (r.journeys.has(key)) return;
+    r.journeys.add(key);
     const j = effectiveJourney(set, rp, kind, id);
     if (!j) {
       r.unresolved.push(id);
@@ -90,6 +103,8 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
     for (const l of j.layers) reach(l.element.attributes.DefaultCpimIssuerTechnicalProfileReferenceId, l, `issuer of ${label}`);
     for (const step of j.steps) {
       const where = `step ${step.order} of ${label}`;
+      const cd = stepAttribute(step, 'ContentDefinitionReferenceId')?.value;
+      if (cd) r.contentDefinitions.add(cd.toLowerCase());
       for (const ex of step.exchanges) reach(ex.element.attributes.TechnicalProfileReferenceId, ex, where);
       const issuer = stepAttribute(step, 'CpimIssuerTechnicalProfileReferenceId');
       if (issuer) reach(issuer.value, issuer, where);
@@ -109,6 +124,8 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
     const from = r.profiles.get(queue[i]!)!;
     const tp = from.tp;
     const path = (what: string) => `${from.path} → ${what} of '${tp.id}'`;
+    const cd = tp.metadata.get('ContentDefinitionReferenceId')?.value;
+    if (cd) r.contentDefinitions.add(cd.toLowerCase());
     for (const v of tp.validationTechnicalProfiles) reach(v.id, v, path('validation profile'));
     if (tp.session) reach(tp.session.id, tp.session, path('session profile'));
     for (const c of tp.displayClaims) {

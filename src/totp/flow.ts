@@ -2,6 +2,7 @@ import type { XmlElement } from '../xml/nodes.js';
 import { claimRefs, type EffectiveTechnicalProfile, effectiveTechnicalProfile } from '../policy/effective.js';
 import { effectiveJourney, journeysDefinedIn, type Step, stepAttribute, stepChild } from '../policy/journey.js';
 import type { Policy } from '../policy/policy.js';
+import { reachedJourneys } from '../policy/reach.js';
 import type { PolicySet } from '../policy/set.js';
 import { child, children } from '../xml/element.js';
 import type { OperationCall } from './azuremfa.js';
@@ -285,7 +286,8 @@ export interface UnpairedCall {
  * Calls of `operation` with no `partner` call `where` them (earlier or later) in the same (sub)journey:
  * either in the same exchange (validation profiles run in list order) or in another step of that
  * (sub)journey, the sub-journeys it invokes inlined. Each step is judged in its own journey as each
- * policy defining that journey sees it; a call is reported only when no such view pairs it.
+ * policy defining that journey sees it; a call is reported only when no such view pairs it, and only in
+ * journeys some relying party of the set runs (src/policy/reach.ts).
  */
 export function unpairedCalls(
   set: PolicySet,
@@ -296,7 +298,10 @@ export function unpairedCalls(
 ): UnpairedCall[] {
   if (!usesAzureMfa(set)) return []; // only AzureMfa operations pair up
   const state = new Map<XmlElement, Map<XmlElement | undefined, { paired: boolean; hit: UnpairedCall }>>();
+  // Only journeys a relying party runs: an unpaired call in a journey nothing runs never fails.
+  const run = reachedJourneys(set);
   for (const flow of definitionFlows(set)) {
+    if (!run.has(`${flow.kind}:${flow.id.toLowerCase()}`)) continue;
     const perStep = flow.steps.map((fs) => fs.exchanges.map((ex) => (ex.tp ? callsOf(flow.from, ex.tp) : [])));
     const stepHas = (i: number) => perStep[i]!.some((calls) => calls.some((c) => c.operation === partner));
     flow.steps.forEach((fs, i) => {

@@ -46,7 +46,7 @@ export function unmetInputMessage(u: UnmetNeed<AzureMfaInputNeed>, fix: string):
   const exchange = `ClaimsExchange '${u.exchange.element.attributes.Id ?? ''}' ${describeCall(u.exchange, call)}`;
   if (u.status === 'missing') {
     return {
-      message: `${exchange}, which needs ${what}, but no earlier step produces it in the journey of ${policyNames(u.relyingParties)}; ${fix}`,
+      message: `${exchange}, which needs ${what}, but no earlier step produces it in the journey of ${policyNames(u.relyingParties)}, so the call fails at run time; ${fix}`,
       severity: undefined,
     };
   }

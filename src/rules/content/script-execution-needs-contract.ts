@@ -1,10 +1,9 @@
 import type { XmlElement } from '../../xml/nodes.js';
-import { effectiveTechnicalProfile } from '../../policy/effective.js';
-import { effectiveJourney, stepAttribute, stepChild } from '../../policy/journey.js';
+import { relyingPartyReach } from '../../policy/reach.js';
 import type { Policy } from '../../policy/policy.js';
 import type { PolicySet } from '../../policy/set.js';
 import { formatVersion } from '../../totp/catalogue.js';
-import { child, children, textOf } from '../../xml/element.js';
+import { child, textOf } from '../../xml/element.js';
 import { isPlaceholderValue } from '../placeholder/patterns.js';
 import type { Rule } from '../types.js';
 import { parseDataUri, versionsOf } from './page-versions.js';
@@ -15,43 +14,6 @@ const MESSAGE = 'Please use page contract in content definitions when enabling J
 function scriptExecution(p: Policy): XmlElement | undefined {
   const el = child(child(p.relyingParty, 'UserJourneyBehaviors'), 'ScriptExecution');
   return el && textOf(el) === 'Allow' ? el : undefined;
-}
-
-/**
- * Content definitions (lower-cased Ids) the relying party's journeys show: its DefaultUserJourney and Endpoint
- * journeys, sub-journeys inlined, each step's ContentDefinitionReferenceId and the ContentDefinitionReferenceId
- * metadata of the technical profiles its claims exchanges run.
- */
-function shownContentDefinitions(set: PolicySet, rp: Policy): Set<string> {
-  const shown = new Set<string>();
-  const visited = new Set<string>();
-  const walk = (kind: 'UserJourney' | 'SubJourney', id: string): void => {
-    const key = `${kind}:${id.toLowerCase()}`;
-    if (visited.has(key)) return;
-    visited.add(key);
-    const journey = effectiveJourney(set, rp, kind, id);
-    if (!journey) return;
-    for (const step of journey.steps) {
-      const cd = stepAttribute(step, 'ContentDefinitionReferenceId')?.value;
-      if (cd) shown.add(cd.toLowerCase());
-      for (const ce of step.exchanges) {
-        const tpId = ce.element.attributes.TechnicalProfileReferenceId;
-        const tpCd = tpId === undefined ? undefined : effectiveTechnicalProfile(set, rp, tpId)?.metadata.get('ContentDefinitionReferenceId')?.value;
-        if (tpCd) shown.add(tpCd.toLowerCase());
-      }
-      for (const c of children(stepChild(step, 'JourneyList')?.element, 'Candidate')) {
-        const sub = c.attributes.SubJourneyReferenceId;
-        if (sub) walk('SubJourney', sub);
-      }
-    }
-  };
-  const start = rp.defaultUserJourney?.attributes.ReferenceId;
-  if (start) walk('UserJourney', start);
-  for (const e of children(child(rp.relyingParty, 'Endpoints'), 'Endpoint')) {
-    const j = e.attributes.UserJourneyReferenceId;
-    if (j) walk('UserJourney', j);
-  }
-  return shown;
 }
 
 interface Offender {
@@ -73,7 +35,7 @@ const rule: Rule = {
     summary:
       'When a relying party sets UserJourneyBehaviors/ScriptExecution to Allow, the content definitions its journeys show use a page-contract DataUri (…:elements:contract:<page>:<version>); other content definitions of its chain get a warning.',
     description:
-      'JavaScript runs only on page-contract layouts, and the upload of a relying party that enables it while a content definition still uses an old non-contract DataUri fails with "Please use page contract in content definitions when enabling JavaScript." (MicrosoftDocs#45105). The content definitions traced are those the relying party\'s DefaultUserJourney and Endpoint journeys show, sub-journeys included: each orchestration step\'s ContentDefinitionReferenceId and the ContentDefinitionReferenceId metadata of the technical profiles its claims exchanges run. A non-contract one of those is an error. Microsoft\'s JavaScript guidance asks for a page contract on all content definitions of the policy, and whether the service also checks the ones no journey shows (api.error, for example, is used without a reference) is not documented, so a non-contract DataUri elsewhere in the chain is a warning. The finding points at the DataUri as the chain writes it last. A DataUri that is not a page identifier at all, or holds a build token, is left to CD-001 and ENV-001.',
+      'JavaScript runs only on page-contract layouts, and the upload of a relying party that enables it while a content definition still uses an old non-contract DataUri fails with "Please use page contract in content definitions when enabling JavaScript." (MicrosoftDocs#45105). The content definitions traced are those the relying party\'s DefaultUserJourney and Endpoint journeys show, sub-journeys included: each orchestration step\'s ContentDefinitionReferenceId and the ContentDefinitionReferenceId metadata of the technical profiles they reach (claims exchanges, validation and display-control profiles; src/policy/reach.ts, the walk the per-relying-party rules share). A non-contract one of those is an error. Microsoft\'s JavaScript guidance asks for a page contract on all content definitions of the policy, and whether the service also checks the ones no journey shows (api.error, for example, is used without a reference) is not documented, so a non-contract DataUri elsewhere in the chain is a warning. The finding points at the DataUri as the chain writes it last. A DataUri that is not a page identifier at all, or holds a build token, is left to CD-001 and ENV-001.',
     source: 'upload-errors.md §1 #28 (B2C-CD-003); javascript-and-page-layout.md "Enable JavaScript", "Select a page layout"; contentdefinitions.md "DataUri"',
     examples: {
       bad: '<UserJourneyBehaviors>\n  <ScriptExecution>Allow</ScriptExecution>\n</UserJourneyBehaviors>\n...\n<DataUri>urn:com:microsoft:aad:b2c:elements:selfasserted:1.1.0</DataUri>',
@@ -82,10 +44,9 @@ const rule: Rule = {
   },
   check({ set, report }) {
     const offenders = new Map<XmlElement, Offender>();
-    for (const rp of set.policies) {
-      if (!scriptExecution(rp) || !set.isComplete(rp)) continue;
+    for (const { rp, contentDefinitions: shown } of relyingPartyReach(set)) {
+      if (!scriptExecution(rp)) continue;
       const name = rp.policyId ?? rp.path;
-      const shown = shownContentDefinitions(set, rp);
       const seen = new Set<string>();
       for (const id of set.visibleIds('ContentDefinition', rp)) {
         const key = id.toLowerCase();

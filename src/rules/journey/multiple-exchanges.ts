@@ -11,8 +11,8 @@ const rule: Rule = {
     severity: 'error',
     summary: 'A step with more than one ClaimsExchange follows a ClaimsProviderSelection or CombinedSignInAndSignUp step.',
     description:
-      'The service must know which exchange to run: "has step N with 2 claims exchanges. It must be preceded by a claims provider selection in order to determine which claims exchange can be used."',
-    source: 'upload-errors.md §1 #16',
+      'The service must know which exchange to run: "has step N with 2 claims exchanges. It must be preceded by a claims provider selection in order to determine which claims exchange can be used." Exchanges are counted after the merge: a child step with the same Order adds its ClaimsExchanges to the base step\'s by Id (samples#98: a child step listing one exchange gave "has step 3 with 2 claims exchanges"; MicrosoftDocs/azure-docs#6866).',
+    source: 'upload-errors.md §1 #16; samples#98, #198; MicrosoftDocs/azure-docs#6866',
     examples: {
       bad: '<OrchestrationStep Order="3" Type="ClaimsExchange">\n  <ClaimsExchanges>\n    <ClaimsExchange Id="A" .../>\n    <ClaimsExchange Id="B" .../>',
       good: '<OrchestrationStep Order="2" Type="ClaimsProviderSelection">...</OrchestrationStep>\n<OrchestrationStep Order="3" Type="ClaimsExchange"> (two exchanges)',

@@ -7,10 +7,11 @@ const rule: Rule = {
     name: 'sub-journey-type',
     category: 'journey',
     severity: 'error',
-    summary: "A SubJourney's Type is Call or Transfer; a Call sub-journey has no SendClaims step, and a Transfer sub-journey ends with one.",
+    summary:
+      "A SubJourney's Type is Call or Transfer (error: the schema requires it); a Call sub-journey has no SendClaims step and a Transfer sub-journey has one (warnings).",
     description:
-      'A Call sub-journey returns to the calling journey, which sends the claims; a SendClaims inside it ends the journey early. A Transfer sub-journey never returns, so it must send the claims itself.',
-    source: 'totp-spec.md §9 TOTP-033 (sub journeys doc)',
+      'The policy schema makes Type a required attribute with the values Call and Transfer (TrustFrameworkPolicy_0.3.0.0.xsd, SubJourneyTYPE), and the service validates uploads against it, so anything else is an error. The sub journeys article says a Call sub-journey returns control to the calling journey, which sends the claims, and that a Transfer sub-journey "must have a SendClaims step to return claims to the relying party application". No upload error is documented for either, so both are warnings: a SendClaims inside a Call sub-journey ends the journey early, and a Transfer sub-journey without one never returns a token. Steps after SendClaims are allowed (see JRN-002), so a Transfer sub-journey needs a SendClaims step, not one at the end.',
+    source: 'TrustFrameworkPolicy_0.3.0.0.xsd (SubJourney/@Type, SubJourneyTYPE); subjourneys.md "User journey branching"; totp-spec.md §9 TOTP-033',
     examples: {
       bad: '<SubJourney Id="TotpFactor-Verify" Type="Call">\n  ...<OrchestrationStep Order="5" Type="SendClaims" .../>',
       good: '<SubJourney Id="TotpFactor-Verify" Type="Call">\n  ...(no SendClaims step)',
@@ -30,11 +31,23 @@ const rule: Rule = {
         }
         const sends = journey.steps.filter((s) => s.type === 'SendClaims');
         if (type === 'Call') {
-          for (const s of sends) report({ file: s.policy, at: { element: s.element, attribute: 'Type' }, message: `Call sub-journey '${j.id}' must not have a SendClaims step; the calling journey sends the claims.` });
+          for (const s of sends) {
+            report({
+              file: s.policy,
+              at: { element: s.element, attribute: 'Type' },
+              severity: 'warning',
+              message: `Call sub-journey '${j.id}' must not have a SendClaims step; the calling journey sends the claims (a SendClaims here ends the journey before control returns).`,
+            });
+          }
         } else {
           const last = journey.steps[journey.steps.length - 1];
-          if (last && last.type !== 'SendClaims') {
-            report({ file: last.policy, at: { element: last.element, attribute: 'Order' }, message: `Transfer sub-journey '${j.id}' must end with a SendClaims step.` });
+          if (last && sends.length === 0) {
+            report({
+              file: last.policy,
+              at: { element: last.element, attribute: 'Order' },
+              severity: 'warning',
+              message: `Transfer sub-journey '${j.id}' has no SendClaims step; control never returns to the calling journey, so it must send the claims itself ("must have a SendClaims step").`,
+            });
           }
         }
       }
