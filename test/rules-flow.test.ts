@@ -211,7 +211,7 @@ describeShared('FLOW-002 relying-party-output-produced', () => {
     // ProfileEdit's journey runs login-NonInteractive only as the sign-in page's validation profile; only it outputs tenantId.
     const files = seed(readFlavour('SocialAndLocalAccounts'), 'ProfileEdit.xml', '<OutputClaim ClaimTypeReferenceId="tenantId" AlwaysUseDefaultValue="true" DefaultValue="{Policy:TenantObjectId}" />', '<OutputClaim ClaimTypeReferenceId="tenantId" />');
     expectFindings(lintFiles(files, 'FLOW-002'), 'FLOW-002', [
-      { file: 'ProfileEdit.xml', line: 23, column: 22, severity: 'warning', message: "only 'login-NonInteractive', which the journey runs inside a step (a validation or display-control profile), does" },
+      { file: 'ProfileEdit.xml', line: 23, column: 22, severity: 'warning', message: "only 'login-NonInteractive', which the journey runs only as a validation, display-control or SendClaims issuer profile, does" },
     ]);
   });
 

@@ -80,6 +80,20 @@ describeShared('journey rules (JRN-001..004) on SocialAndLocalAccounts', () => {
     ]);
   });
 
+  it('JRN-002: a journey whose only SendClaims is in a Transfer sub-journey it invokes is a warning (not documented)', () => {
+    // PasswordReset's SendClaims step 3 becomes an InvokeSubJourney of a Transfer sub-journey that sends the claims.
+    let files = seed(
+      clean(),
+      BASE,
+      '<OrchestrationStep Order="3" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />\n      </OrchestrationSteps>\n      <ClientDefinition',
+      '<OrchestrationStep Order="3" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId="Send" /></JourneyList></OrchestrationStep>\n      </OrchestrationSteps>\n      <ClientDefinition',
+    );
+    files = seed(files, BASE, '</UserJourneys>', '</UserJourneys>\n  <SubJourneys><SubJourney Id="Send" Type="Transfer"><OrchestrationSteps><OrchestrationStep Order="1" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /></OrchestrationSteps></SubJourney></SubJourneys>');
+    expectFindings(lintFiles(files, 'JRN-002'), 'JRN-002', [
+      { file: BASE, line: 1246, column: 18, severity: 'warning', message: "UserJourney 'PasswordReset' has no SendClaims step of its own, only in a sub-journey it invokes" },
+    ]);
+  });
+
   it('JRN-002: a step after SendClaims is allowed (was an error; Application Insights article, woodgrove)', () => {
     const files = seed(
       clean(),

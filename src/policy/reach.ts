@@ -10,6 +10,8 @@ export interface ReachedProfile {
   tp: EffectiveTechnicalProfile;
   /** The reference that first reached it (a ClaimsExchange, a ValidationTechnicalProfile, …). */
   via: Located;
+  /** What runs it: a step's claims exchange, a step's or journey's issuer, or from inside another profile. */
+  how: 'exchange' | 'issuer' | 'validation' | 'display-control' | 'session';
   /** How the journey gets there, for messages: `step 2 of journey 'SignUpOrSignIn' → validation profile of 'X'`. */
   path: string;
 }
@@ -78,7 +80,7 @@ export function reachedProfileIds(set: PolicySet): Set<string> {
 function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): RelyingPartyReach {
   const r: RelyingPartyReach = { rp, at, journey: start, profiles: new Map(), unresolved: [], contentDefinitions: new Set(), journeys: new Set() };
   const queue: string[] = [];
-  const reach = (id: string | undefined, via: Located, path: string) => {
+  const reach = (id: string | undefined, via: Located, path: string, how: ReachedProfile['how']) => {
     if (!id) return;
     const key = id.toLowerCase();
     if (r.profiles.has(key)) return;
@@ -87,7 +89,7 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
       if (!r.unresolved.includes(id)) r.unresolved.push(id);
       return;
     }
-    r.profiles.set(key, { tp, via, path });
+    r.profiles.set(key, { tp, via, path, how });
     queue.push(key);
   };
   const journey = (kind: 'UserJourney' | 'SubJourney', id: string) => {
@@ -100,14 +102,14 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
       return;
     }
     const label = `${kind === 'SubJourney' ? 'sub-journey' : 'journey'} '${j.id}'`;
-    for (const l of j.layers) reach(l.element.attributes.DefaultCpimIssuerTechnicalProfileReferenceId, l, `issuer of ${label}`);
+    for (const l of j.layers) reach(l.element.attributes.DefaultCpimIssuerTechnicalProfileReferenceId, l, `issuer of ${label}`, 'issuer');
     for (const step of j.steps) {
       const where = `step ${step.order} of ${label}`;
       const cd = stepAttribute(step, 'ContentDefinitionReferenceId')?.value;
       if (cd) r.contentDefinitions.add(cd.toLowerCase());
-      for (const ex of step.exchanges) reach(ex.element.attributes.TechnicalProfileReferenceId, ex, where);
+      for (const ex of step.exchanges) reach(ex.element.attributes.TechnicalProfileReferenceId, ex, where, 'exchange');
       const issuer = stepAttribute(step, 'CpimIssuerTechnicalProfileReferenceId');
-      if (issuer) reach(issuer.value, issuer, where);
+      if (issuer) reach(issuer.value, issuer, where, 'issuer');
       for (const c of children(stepChild(step, 'JourneyList')?.element, 'Candidate')) {
         const sub = c.attributes.SubJourneyReferenceId;
         if (sub) journey('SubJourney', sub);
@@ -126,14 +128,14 @@ function walk(set: PolicySet, rp: Policy, at: XmlElement, start: string): Relyin
     const path = (what: string) => `${from.path} → ${what} of '${tp.id}'`;
     const cd = tp.metadata.get('ContentDefinitionReferenceId')?.value;
     if (cd) r.contentDefinitions.add(cd.toLowerCase());
-    for (const v of tp.validationTechnicalProfiles) reach(v.id, v, path('validation profile'));
-    if (tp.session) reach(tp.session.id, tp.session, path('session profile'));
+    for (const v of tp.validationTechnicalProfiles) reach(v.id, v, path('validation profile'), 'validation');
+    if (tp.session) reach(tp.session.id, tp.session, path('session profile'), 'session');
     for (const c of tp.displayClaims) {
       if (!c.displayControl) continue;
       const control = set.find('DisplayControl', c.id, rp);
       for (const action of children(child(control?.element, 'Actions'), 'Action')) {
         for (const ref of children(child(action, 'ValidationClaimsExchange'), 'ValidationClaimsExchangeTechnicalProfile')) {
-          reach(ref.attributes.TechnicalProfileReferenceId, { element: ref, policy: control!.policy }, path(`display control '${c.id}'`));
+          reach(ref.attributes.TechnicalProfileReferenceId, { element: ref, policy: control!.policy }, path(`display control '${c.id}'`), 'display-control');
         }
       }
     }

@@ -15,7 +15,7 @@ const rule: Rule = {
     summary:
       'Each OutputClaim of the relying party\'s technical profile without a DefaultValue is output by some step of its DefaultUserJourney (sub-journeys included) or passed in as one of its InputClaims.',
     description:
-      'The service rejects the relying party file with "Claim type X is the output claim of the relying party\'s technical profile, but it is not an output claim in any of the steps of user journey Z". It happens when a claim is added to the token (e.g. identityProvider in a local-account-only set) that no step produces, or after the only step producing it is removed. A step outputs its profile\'s OutputClaims and the outputs of its claims transformations; where in the journey (sub-journeys inlined) does not matter. Claims a session provider persists do not count: the upload is rejected for identityProvider once the Facebook exchange is gone, although the local sign-in page\'s SM-AAD persists it. Only the DefaultUserJourney is checked: the starter packs\' token Endpoint journey (RedeemRefreshToken) outputs neither email nor identityProvider and uploads. The relying party\'s InputClaims and its own output claims transformations count as produced. A claim that only a profile the journey runs inside a step outputs (a validation profile, a display-control action; src/policy/reach.ts) is a warning: whether the upload counts those is not settled, and Microsoft\'s deployed TOTP sample PasswordReset_TOTP.xml outputs claims only such sources give. Profiles that only other journeys run do not count (samples#629: identityProvider rejected although the set\'s other journeys still run Facebook-OAUTH).',
+      'The service rejects the relying party file with "Claim type X is the output claim of the relying party\'s technical profile, but it is not an output claim in any of the steps of user journey Z". It happens when a claim is added to the token (e.g. identityProvider in a local-account-only set) that no step produces, or after the only step producing it is removed. A step outputs its profile\'s OutputClaims and the outputs of its claims transformations; where in the journey (sub-journeys inlined) does not matter. Claims a session provider persists do not count: the upload is rejected for identityProvider once the Facebook exchange is gone, although the local sign-in page\'s SM-AAD persists it. Only the DefaultUserJourney is checked: the starter packs\' token Endpoint journey (RedeemRefreshToken) outputs neither email nor identityProvider and uploads. The relying party\'s InputClaims and its own output claims transformations count as produced. A claim that only a profile the journey runs inside a step (a validation profile, a display-control action) or as a SendClaims issuer outputs (src/policy/reach.ts) is a warning: whether the upload counts those is not settled, and Microsoft\'s deployed TOTP sample PasswordReset_TOTP.xml outputs claims only such sources give. Profiles that only other journeys run do not count (samples#629: identityProvider rejected although the set\'s other journeys still run Facebook-OAUTH).',
     source: 'upload-errors.md §1 #19; upload-semantics.md §2; MicrosoftDocs#12948; starterpack PR#33; samples#629; troubleshoot doc; azure-ad-b2c/samples PasswordReset_TOTP.xml (deployed)',
     examples: {
       bad: '<RelyingParty>\n  <DefaultUserJourney ReferenceId="SignUpOrSignIn" />\n  <TechnicalProfile Id="PolicyProfile">\n    <OutputClaims>\n      <OutputClaim ClaimTypeReferenceId="identityProvider" />  (no step outputs it)\n    </OutputClaims>',
@@ -36,12 +36,15 @@ const rule: Rule = {
         for (const [c, session] of stepRestores(set, rp, fs)) restored.set(c, (restored.get(c) ?? new Set()).add(session));
       }
       addTransformationOutputs(set, rp, transformations, produced);
-      // Outputs of profiles the journey runs only inside a step (validation profiles, display-control actions):
+      // Outputs of profiles the journey runs only inside a step (validation profiles, display-control actions) or as a SendClaims issuer:
       // whether the upload counts them is not settled (Microsoft's deployed PasswordReset_TOTP.xml relies on such
       // sources), so a claim only they output is a warning.
       const inside = new Map<string, string>();
       const reach = relyingPartyReach(set).find((r) => r.rp === rp);
-      for (const { tp } of reach?.profiles.values() ?? []) {
+      for (const { tp, how } of reach?.profiles.values() ?? []) {
+        // A session provider's claims do not count (MicrosoftDocs#12948); steps' own exchanges were counted above.
+        // Left: validation and display-control profiles, and SendClaims issuers.
+        if (how === 'session' || how === 'exchange') continue;
         const outs = new Set<string>();
         for (const c of tp.outputClaims) if (!c.displayControl) outs.add(c.id.toLowerCase());
         addTransformationOutputs(set, rp, [...tp.inputClaimsTransformations, ...tp.outputClaimsTransformations], outs);
@@ -61,7 +64,7 @@ const rule: Rule = {
             file: rp,
             at: { element: out.element, attribute: 'ClaimTypeReferenceId' },
             severity: 'warning',
-            message: `Claim '${out.id}' is an output claim of the relying party's technical profile, but no step of journey '${flow.id}' (relying party ${rp.policyId ?? rp.path}) outputs it; only '${only}', which the journey runs inside a step (a validation or display-control profile), does, and whether the upload counts that is not documented. Output it from a step, or add DefaultValue="" to this OutputClaim.`,
+            message: `Claim '${out.id}' is an output claim of the relying party's technical profile, but no step of journey '${flow.id}' (relying party ${rp.policyId ?? rp.path}) outputs it; only '${only}', which the journey runs only as a validation, display-control or SendClaims issuer profile, does, and whether the upload counts that is not documented. Output it from a step, or add DefaultValue="" to this OutputClaim.`,
           });
           continue;
         }
