@@ -60,16 +60,25 @@ describeShared('content-definition rules: clean sets give no findings', () => {
 });
 
 describeShared('CD-001 content-definition-data-uri', () => {
-  it('a 2.x page version without contract: (MicrosoftDocs#47345)', () => {
-    const files = withDataUri('api.selfasserted', `${URN}selfasserted:2.1.7`);
+  it('a 2.x page version without contract: (MicrosoftDocs#47345), on a page a relying party shows: fails at run time', () => {
+    // api.localaccountsignup: the local sign-up page (LocalAccountSignUpWithLogonEmail metadata), run by SignUpOrSignIn.
+    const files = withDataUri('api.localaccountsignup', `${URN}selfasserted:2.1.7`);
     expectFindings(lintFiles(files, 'CD-001'), 'CD-001', [
       {
         file: BASE,
-        line: 446,
+        line: 464,
         column: 18,
         severity: 'error',
-        message: `The DataUri of content definition 'api.selfasserted' selects selfasserted 2.1.7 without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the policy uploads but fails at run time when a page using it is shown ("cannot be found in the element factory cache"). Write '${URN}contract:selfasserted:2.1.7'.`,
+        message: `The DataUri of content definition 'api.localaccountsignup' selects selfasserted 2.1.7 without 'contract:'; page versions 2.0.0 and later exist only as page contracts, so the policy uploads but fails at run time when a page using it is shown ("cannot be found in the element factory cache"). Write '${URN}contract:selfasserted:2.1.7'.`,
       },
+    ]);
+  });
+
+  it('the same DataUri on a page no relying party shows is a warning (api.selfasserted: nothing in the pack names it)', () => {
+    // Was an error: the failure is at run time (upload-semantics.md §1), and a page nobody shows never fails.
+    const files = withDataUri('api.selfasserted', `${URN}selfasserted:2.1.7`);
+    expectFindings(lintFiles(files, 'CD-001'), 'CD-001', [
+      { file: BASE, line: 446, column: 18, severity: 'warning', message: 'No relying party in the set shows this page, but one that does fails at run time' },
     ]);
   });
 

@@ -86,6 +86,14 @@ describeShared('FLOW-001 required-input-produced', () => {
     ]);
   });
 
+  it('a journey whose Orders do not run 1..N is left to JRN-001 (the order of its steps is unknown)', () => {
+    // SignUpOrSignIn's SendClaims renumbered 7 -> 8: the same Facebook-less journey now has a gap at 7.
+    const files = seed(withoutFacebook(), BASE, 'Order="7" Type="SendClaims"', 'Order="8" Type="SendClaims"');
+    const d = lintFiles(files);
+    expectFindings(d, 'FLOW-001', []);
+    expectFindings(d, 'JRN-001', [{ file: BASE, line: 1189, column: 28, severity: 'error' }]);
+  });
+
   it('quiet after a step whose technical profile no policy defines (the REF rules report that)', () => {
     const files = seed(withoutFacebook(), BASE, 'TechnicalProfileReferenceId="LocalAccountSignUpWithLogonEmail" />\n          </ClaimsExchanges>\n        </OrchestrationStep>\n\n        <!-- For social', 'TechnicalProfileReferenceId="Seeded-Unknown" />\n          </ClaimsExchanges>\n        </OrchestrationStep>\n\n        <!-- For social');
     expectFindings(lintFiles(files, 'FLOW-001'), 'FLOW-001', []);

@@ -100,6 +100,11 @@ function mergeJourney(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJo
   };
 }
 
+/** Whether the merged steps do not run 1..N (JRN-001's finding): their order is then not the service's. */
+export function misnumbered(journey: EffectiveJourney): boolean {
+  return journey.steps.some((s, i) => s.order !== i + 1);
+}
+
 export function claimsExchanges(step: XmlElement): XmlElement[] {
   return children(child(step, 'ClaimsExchanges'), 'ClaimsExchange');
 }

@@ -1,6 +1,6 @@
 import type { XmlElement } from '../xml/nodes.js';
 import { claimRefs, type EffectiveTechnicalProfile, effectiveTechnicalProfile } from '../policy/effective.js';
-import { effectiveJourney, journeysDefinedIn, type Step, stepAttribute, stepChild } from '../policy/journey.js';
+import { effectiveJourney, journeysDefinedIn, misnumbered, type Step, stepAttribute, stepChild } from '../policy/journey.js';
 import type { Policy } from '../policy/policy.js';
 import { reachedJourneys } from '../policy/reach.js';
 import type { PolicySet } from '../policy/set.js';
@@ -43,20 +43,24 @@ export interface Flow {
   kind: 'UserJourney' | 'SubJourney';
   id: string;
   steps: FlowStep[];
+  /** Some (sub)journey of the flow has Orders that do not run 1..N (JRN-001): the step order is not known. */
+  misnumbered: boolean;
 }
 
 export function buildFlow(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string): Flow | undefined {
   const journey = effectiveJourney(set, from, kind, id);
   if (!journey) return undefined;
   const steps: FlowStep[] = [];
+  const state = { misnumbered: false };
   // Sub-journeys on the stack (cycle guard); a UserJourney may share its Id with a SubJourney it invokes.
-  inline(set, from, kind, id, kind === 'SubJourney' ? [id.toLowerCase()] : [], steps);
-  return { from, kind, id: journey.id, steps };
+  inline(set, from, kind, id, kind === 'SubJourney' ? [id.toLowerCase()] : [], steps, state);
+  return { from, kind, id: journey.id, steps, misnumbered: state.misnumbered };
 }
 
-function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string, stack: string[], out: FlowStep[]): void {
+function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney', id: string, stack: string[], out: FlowStep[], state: { misnumbered: boolean }): void {
   const journey = effectiveJourney(set, from, kind, id);
   if (!journey) return;
+  if (misnumbered(journey)) state.misnumbered = true;
   for (const step of journey.steps) {
     if (step.type === 'InvokeSubJourney') {
       for (const c of children(stepChild(step, 'JourneyList')?.element, 'Candidate')) {
@@ -66,7 +70,7 @@ function inline(set: PolicySet, from: Policy, kind: 'UserJourney' | 'SubJourney'
           out.push({ step, journey: journey.id, kind, exchanges: [], unresolved: sub });
           continue;
         }
-        inline(set, from, 'SubJourney', sub, [...stack, sub.toLowerCase()], out);
+        inline(set, from, 'SubJourney', sub, [...stack, sub.toLowerCase()], out, state);
       }
       continue;
     }

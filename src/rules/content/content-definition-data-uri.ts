@@ -1,3 +1,5 @@
+import { relyingPartyReach } from '../../policy/reach.js';
+import type { PolicySet } from '../../policy/set.js';
 import { formatVersion } from '../../totp/catalogue.js';
 import { didYouMean } from '../../util/suggest.js';
 import { isPlaceholderValue } from '../placeholder/patterns.js';
@@ -15,7 +17,7 @@ const rule: Rule = {
     summary:
       'A ContentDefinition DataUri is urn:com:microsoft:aad:b2c:elements:[contract:]<page>:<x.y.z> with a known page type; page versions 2.0.0 and later use the contract: form.',
     description:
-      'The DataUri selects the page elements Azure AD B2C renders; the service looks the identifier up and rejects one it does not know. A 2.x page version exists only as a page contract, so `urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0` fails with "The element specified by id … cannot be found in the element factory cache" (MicrosoftDocs#47345). That is a run-time failure, when the page is shown, not an upload error: Microsoft\'s age-gating sample with such a DataUri is in the list its CI uploads (upload-semantics.md §1). The fix is `…:elements:contract:selfasserted:2.0.0`. Page types: globalexception, providerselection (legacy idpselection), unifiedssp, unifiedssd, multifactor, selfasserted, claimsconsent. A DataUri holding a build placeholder ({Settings:…}) is left to ENV-001. A DataUri that is right apart from letter case is a warning: every documented identifier is lower-case, but whether the service tolerates case differences is not documented.',
+      'The DataUri selects the page elements Azure AD B2C renders; the service looks the identifier up and rejects one it does not know. A 2.x page version exists only as a page contract, so `urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0` fails with "The element specified by id … cannot be found in the element factory cache" (MicrosoftDocs#47345). That is a run-time failure, when the page is shown, not an upload error: Microsoft\'s age-gating sample with such a DataUri is in the list its CI uploads (upload-semantics.md §1). So it is an error only for a content definition some relying party\'s journey shows (a step\'s ContentDefinitionReferenceId, the metadata of a profile it runs; src/policy/reach.ts; api.error always), and a warning elsewhere: a page nobody shows never fails. The fix is `…:elements:contract:selfasserted:2.0.0`. Page types: globalexception, providerselection (legacy idpselection), unifiedssp, unifiedssd, multifactor, selfasserted, claimsconsent. A DataUri holding a build placeholder ({Settings:…}) is left to ENV-001. A DataUri that is right apart from letter case is a warning: every documented identifier is lower-case, but whether the service tolerates case differences is not documented.',
     source: 'upload-errors.md §1 #26 (B2C-CD-001), corrected by upload-semantics.md §1 (run time); MicrosoftDocs#47345; totp-spec.md §3.2 (DataUri grammar), §9 TOTP-021; contentdefinitions.md "DataUri", "Select a page layout"; page-layout.md',
     examples: {
       bad: '<DataUri>urn:com:microsoft:aad:b2c:elements:selfasserted:2.1.14</DataUri>',
@@ -23,6 +25,7 @@ const rule: Rule = {
     },
   },
   check({ set, report }) {
+    let shown: Set<string> | undefined;
     for (const d of dataUris(set)) {
       const at = { element: d.element, text: true } as const;
       const where = `DataUri of content definition '${d.contentDefinition}'`;
@@ -57,6 +60,16 @@ const rule: Rule = {
       }
       if (!parsed.contract && needsContract(parsed.version)) {
         const fixed = d.value.replace('elements:', 'elements:contract:');
+        shown ??= shownContentDefinitions(set);
+        if (!shown.has(d.contentDefinition.toLowerCase())) {
+          report({
+            file: d.policy,
+            at,
+            severity: 'warning',
+            message: `The ${where} selects ${parsed.page} ${formatVersion(parsed.version)} without 'contract:'; page versions 2.0.0 and later exist only as page contracts. No relying party in the set shows this page, but one that does fails at run time ("cannot be found in the element factory cache"). Write '${fixed}'.`,
+          });
+          continue;
+        }
         report({
           file: d.policy,
           at,
@@ -74,6 +87,18 @@ function hint(value: string): string {
   const version = value.slice(value.lastIndexOf(':') + 1);
   if (!/^\d+\.\d+\.\d+$/.test(version)) return ` (the version '${version}' must have three numeric parts, e.g. 2.1.14)`;
   return '';
+}
+
+/**
+ * Content definitions (lower-cased) some relying party's journey shows (src/policy/reach.ts), and api.error,
+ * which the service shows for errors without any reference to it.
+ */
+function shownContentDefinitions(set: PolicySet): Set<string> {
+  const out = new Set<string>();
+  const reach = relyingPartyReach(set);
+  for (const r of reach) for (const id of r.contentDefinitions) out.add(id);
+  if (reach.length > 0) out.add('api.error');
+  return out;
 }
 
 export default rule;
