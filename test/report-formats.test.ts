@@ -264,6 +264,10 @@ describe('related locations', () => {
         message: { text: "'X' named here" },
       },
     ]);
+    // GitHub shows them only when the message links to them; literal brackets are then escaped.
+    expect(log.runs[0]!.results![0]!.message.text).toBe('Relying party B2C_1A_x runs … Related: [Base.xml:804](1)');
+    const bracket = expectValidSarif(formatSarif(only([{ ...withRelated, message: 'DataUri [contract:] x' }]))).runs[0]!.results![0]!;
+    expect(bracket.message.text).toBe('DataUri \\[contract:\\] x Related: [Base.xml:804](1)');
     // Without related locations the property is absent.
     expect(expectValidSarif(formatSarif(only([diag({})]))).runs[0]!.results![0]!).not.toHaveProperty('relatedLocations');
   });

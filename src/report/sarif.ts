@@ -80,6 +80,11 @@ function ruleDescriptor(rule: RuleDescriptor): Sarif.ReportingDescriptor {
   };
 }
 
+/** In a message with embedded links, literal brackets are escaped (SARIF §3.11.5). */
+function escapeBrackets(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
 function physicalLocation(file: string, range: Range): Sarif.PhysicalLocation {
   return {
     artifactLocation: { uri: toUriReference(file), uriBaseId: '%SRCROOT%' },
@@ -107,7 +112,8 @@ export function formatSarif(result: LintResult, opts: { category?: string } = {}
       ...(ruleIndex === undefined ? {} : { ruleIndex }),
       level: LEVEL[d.severity],
       // GitHub rejects an empty message; it is the alert title.
-      message: { text: nonEmpty(d.message, d.ruleId) },
+      // GitHub shows a related location only when the message links to it: `[text](id)` (SARIF §3.11.6).
+      message: { text: d.related?.length ? `${escapeBrackets(nonEmpty(d.message, d.ruleId))} Related: ${d.related.map((r, i) => `[${escapeBrackets(`${r.file}:${r.line}`)}](${i + 1})`).join(', ')}` : nonEmpty(d.message, d.ruleId) },
       locations: [{ physicalLocation: physicalLocation(d.file, range) }],
       ...(d.related?.length
         ? {
