@@ -56,6 +56,13 @@ export interface EnvironmentBuild {
   order: UploadEntry[];
   /** Lint of the output, positions mapped back to the source files. */
   result: LintResult;
+  /** Per output file (`rel`): its source file as shown to users, and a map from output line:column to source line:column. */
+  sources: Map<string, SourceOf>;
+}
+
+export interface SourceOf {
+  display: string;
+  toSource(line: number, column: number): { line: number; column: number };
 }
 
 export interface BuildOutcome {
@@ -192,7 +199,12 @@ function buildEnvironment(
     summary: summarize(diagnostics),
     toolVersion: version,
   };
-  return { env, outDir: path.join(outBase, env.name), files, order, result };
+  const sourceMap = new Map<string, SourceOf>();
+  for (const o of outputs) {
+    if (o.out === undefined) continue;
+    sourceMap.set(o.s.rel, { display: o.s.display, toSource: (line, column) => positionInSource(o, line, column, 'start') });
+  }
+  return { env, outDir: path.join(outBase, env.name), files, order, result, sources: sourceMap };
 }
 
 /**
@@ -230,18 +242,21 @@ function buildSeverities(rules: Record<string, SeveritySetting> | undefined): Re
   return out;
 }
 
+type Output = { s: Source; edits1: Edit[]; text1: string | undefined; edits2: Edit[]; out: string | undefined };
+
+/** A line:column of the output text, at the same place in the source file. */
+function positionInSource(o: Output, line: number, column: number, side: 'start' | 'end'): { line: number; column: number } {
+  if (o.out === undefined || o.s.text === undefined || (o.edits1.length === 0 && o.edits2.length === 0)) return { line, column };
+  const offset = new LineIndex(o.out).lineStart(line) + column - 1;
+  const mid = mapBack(o.edits2, offset, side);
+  return new LineIndex(o.s.text).position(mapBack(o.edits1, mid, side));
+}
+
 /** Moves a finding from the output text to the same place in the source file (what the user edits). */
-function toSource(d: Diagnostic, o: { s: Source; edits1: Edit[]; text1: string | undefined; edits2: Edit[]; out: string | undefined } | undefined): Diagnostic {
+function toSource(d: Diagnostic, o: Output | undefined): Diagnostic {
   if (!o || o.out === undefined || o.s.text === undefined || (o.edits1.length === 0 && o.edits2.length === 0)) return d;
-  const outLines = new LineIndex(o.out);
-  const srcLines = new LineIndex(o.s.text);
-  const back = (line: number, column: number, side: 'start' | 'end') => {
-    const offset = outLines.lineStart(line) + column - 1;
-    const mid = mapBack(o.edits2, offset, side);
-    return srcLines.position(mapBack(o.edits1, mid, side));
-  };
-  const a = back(d.line, d.column, 'start');
-  const b = back(d.endLine, d.endColumn, 'end');
+  const a = positionInSource(o, d.line, d.column, 'start');
+  const b = positionInSource(o, d.endLine, d.endColumn, 'end');
   const sameLine = b.line === a.line;
   return { ...d, line: a.line, column: a.column, endLine: b.line, endColumn: sameLine && b.column <= a.column ? a.column + 1 : b.column };
 }

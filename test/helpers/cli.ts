@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli.js';
+import type { Io } from '../../src/commands/io.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs the CLI in-process with captured output; colour off unless the env asks for it. */
-export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in-process with captured output; colour off unless the env asks for it. `extra` adds to the Io (e.g. `sleep`). */
+export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, extra: Partial<Io> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
@@ -15,6 +16,7 @@ export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv
     env: { NO_COLOR: '1', ...env },
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s) },
+    ...extra,
   });
   return { code, stdout, stderr };
 }
