@@ -331,6 +331,8 @@ describeShared('b2c-totp init --from', () => {
     expect(out).toContain('in "settings" of Development, Production');
     expect(out).toContain('"FacebookAppId"');
     expect(out).toContain('npx b2c-totp build');
+    expect(out).toContain('1. Create the policy keys the policies reference, in every tenant you deploy to:  npx b2c-totp keys --env <environment>');
+    expect(out).toContain('Upload them:  npx b2c-totp deploy --env <environment>   (only what changed, in order; --dry-run shows the plan first)');
     const order = [
       'B2C_1A_TrustFrameworkBase',
       'B2C_1A_TrustFrameworkLocalization',

@@ -123,7 +123,9 @@ async function githubOidcToken(url: string, requestToken: string): Promise<strin
   return body.value;
 }
 
+/** The library's message on one line (a chained credential lists each method's reason on its own line). */
 function firstLine(s: string): string {
-  return s.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? s;
+  const text = s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(' ');
+  return text.length > 600 ? `${text.slice(0, 599)}…` : text;
 }
 
