@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { comparable } from '../src/deploy/compare.js';
 import { GraphClient, GraphError, resolveGraphUrl, retryAfter } from '../src/graph/client.js';
 import { policyFromBytes } from '../src/policy/load.js';
 import type { Policy } from '../src/policy/policy.js';
+import type { Io } from '../src/commands/io.js';
 import { runCli } from './helpers/cli.js';
 import { type FakeGraph, startFakeGraph } from './helpers/fake-graph.js';
 
@@ -20,6 +22,7 @@ const EXT = 'B2C_1A_TrustFrameworkExtensions';
 const RP = 'B2C_1A_signup_signin';
 const KEYS = ['B2C_1A_TokenSigningKeyContainer', 'B2C_1A_TokenEncryptionKeyContainer', 'B2C_1A_AppSecret'];
 const APP_SECRET = 'app-secret-value-9f8e7d6c';
+const CLIENT_SECRET = 'azure-client-secret-3b2a1f0e';
 
 let fake: FakeGraph;
 let dir: string;
@@ -69,10 +72,14 @@ function seedKeys(): void {
   for (const id of KEYS) fake.keySets.set(id.toLowerCase(), { id, keys: [{ kid: 'k1', use: 'sig', kty: 'RSA' }] });
 }
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = await runCli(args, dir, { B2C_TOTP_ACCESS_TOKEN: fake.token, B2C_TOTP_GRAPH_URL: fake.url, ...env }, { sleep: async (ms) => void sleeps.push(ms) });
-  // Whatever happened, no secret reached the output.
-  for (const secret of [fake.token, APP_SECRET, env.B2C_TOTP_ACCESS_TOKEN].filter(Boolean) as string[]) {
+/**
+ * Runs the CLI against the fake with a bearer token, and with secrets in the environment as CI would have them
+ * (the token wins the sign-in). Whatever happened, no secret reached the output.
+ */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, extra: Partial<Io> = {}) {
+  const all = { B2C_TOTP_ACCESS_TOKEN: fake.token, B2C_TOTP_GRAPH_URL: fake.url, AZURE_CLIENT_ID: '0b1c2d3e-0000-4000-8000-000000000001', AZURE_TENANT_ID: TENANT, AZURE_CLIENT_SECRET: CLIENT_SECRET, ...env };
+  const r = await runCli(args, dir, all, { sleep: async (ms) => void sleeps.push(ms), ...extra });
+  for (const secret of [fake.token, APP_SECRET, CLIENT_SECRET, env.B2C_TOTP_ACCESS_TOKEN].filter(Boolean) as string[]) {
     expect(r.stdout).not.toContain(secret);
     expect(r.stderr).not.toContain(secret);
   }
@@ -288,6 +295,29 @@ describe('deploy', () => {
     expect(fake.made('GET').map((q) => q.authorization)).toEqual([`Bearer ${wrong}`]); // a fixed token is not retried
   });
 
+  it('a service message that echoes a secret is shown with the secret blanked out', async () => {
+    seedKeys();
+    fake.validate = (id) => (id === BASE ? `Request with token ${fake.token} and ${CLIENT_SECRET} was refused.` : undefined);
+    const r = await cli(['deploy', '--env', 'Development']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Request with token *** and *** was refused.');
+  });
+
+  it('a base outside the set (deployedPolicies) must be in the tenant: nothing is uploaded until it is', async () => {
+    rmSync(path.join(dir, 'TrustFrameworkBase.xml'));
+    const config = JSON.parse(readFileSync(path.join(dir, 'b2c-totp.config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'b2c-totp.config.json'), JSON.stringify({ ...config, deployedPolicies: [BASE] }));
+    seedKeys();
+    const r = await cli(['deploy', '--env', 'Development']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`✖ Base policy ${BASE} is neither in the set nor in the tenant; nothing was uploaded.`);
+    expect(fake.made('PUT')).toEqual([]);
+    fake.store(`<TrustFrameworkPolicy PolicyId="${BASE}" TenantId="${TENANT}"></TrustFrameworkPolicy>`);
+    const ok = await cli(['deploy', '--env', 'Development']);
+    expect(ok.code).toBe(0);
+    expect(puts()).toEqual([EXT, RP]);
+  });
+
   it('lint errors in the build stop deploy before it contacts the tenant', async () => {
     edit(dir, 'TrustFrameworkExtensions.xml', (t) => t.replace('<Item Key="client_id">{Settings:ProxyIdentityExperienceFrameworkAppId}</Item>', '<Item Key="client_id">{Settings:NoSuchSetting}</Item>'));
     const r = await cli(['deploy', '--env', 'Development']);
@@ -295,6 +325,11 @@ describe('deploy', () => {
     expect(fake.requests).toEqual([]);
     expect(r.stdout).toContain('NoSuchSetting');
     expect(r.stdout).toContain('✖ Nothing was uploaded: fix the errors first.');
+    const gh = await cli(['deploy', '--env', 'Development', '--format', 'github'], { GITHUB_WORKSPACE: dir });
+    expect(gh.code).toBe(1);
+    const [line, col] = pos('TrustFrameworkExtensions.xml', '{Settings:NoSuchSetting}').split(':');
+    expect(gh.stdout).toMatch(new RegExp(`::error file=TrustFrameworkExtensions\\.xml,line=${line},endLine=${line},col=${col},.*NoSuchSetting`));
+    expect(fake.requests).toEqual([]);
   });
 
   it('--dist uploads a build folder, and refuses one changed since the build', async () => {
@@ -360,6 +395,18 @@ describe('keys', () => {
   });
 });
 
+describe('keys at a terminal', () => {
+  it('asks for a secret with no variable, without echoing it, and uploads what was typed', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    setTimeout(() => stdin.write(`${APP_SECRET}\n`), 20);
+    const r = await cli(['keys', '--env', 'Development'], {}, { stdin });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Value for B2C_1A_AppSecret (input hidden): ');
+    expect(r.stdout).toMatch(/✔ B2C_1A_AppSecret\s+created\s+secret from the prompt/);
+    expect(fake.made('POST', /uploadSecret$/).map((q) => JSON.parse(q.body))).toEqual([{ use: 'sig', k: APP_SECRET }]);
+  });
+});
+
 describe('pull', () => {
   it('pull then build reproduces the bytes that were deployed', async () => {
     seedKeys();
@@ -388,6 +435,33 @@ describe('pull', () => {
     expect(clash.stderr).toBe('b2c-totp: adopted/TrustFrameworkBase.xml already exists and differs from the tenant; nothing was written. Pull into another folder, or add --force to overwrite.\n');
     expect((await cli(['pull', '--env', 'Development', 'adopted', '--force'])).code).toBe(0);
     expect(readFileSync(path.join(dir, 'adopted', 'TrustFrameworkBase.xml'), 'utf8')).not.toBe('local edit');
+  });
+});
+
+describe('pull with a PolicyId prefix', () => {
+  it("pulls only the environment's policies, with the prefix taken off; build puts it back", async () => {
+    const config = JSON.parse(readFileSync(path.join(dir, 'b2c-totp.config.json'), 'utf8')) as { environments: Array<Record<string, unknown>> };
+    config.environments[0]!.policyIdPrefix = 'DEV_';
+    writeFileSync(path.join(dir, 'b2c-totp.config.json'), JSON.stringify(config));
+    seedKeys();
+    expect((await cli(['deploy', '--env', 'Development'])).code).toBe(0);
+    expect(puts()).toEqual(['B2C_1A_DEV_TrustFrameworkBase', 'B2C_1A_DEV_TrustFrameworkExtensions', 'B2C_1A_DEV_signup_signin']);
+    fake.store(`<TrustFrameworkPolicy PolicyId="B2C_1A_QA_Other" TenantId="${TENANT}"></TrustFrameworkPolicy>`);
+    expect((await runCli(['build', '--env', 'Development'], dir)).code).toBe(0);
+
+    const r = await cli(['pull', '--env', 'Development', 'adopted']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Left out (another environment's prefix): B2C_1A_QA_Other");
+    const ext = readFileSync(path.join(dir, 'adopted', 'TrustFrameworkExtensions.xml'), 'utf8');
+    expect(ext).toContain('PolicyId="B2C_1A_TrustFrameworkExtensions"');
+    expect(ext).toContain('<PolicyId>B2C_1A_TrustFrameworkBase</PolicyId>');
+    expect(ext).not.toContain('DEV_');
+
+    expect((await runCli(['build', 'adopted', '--env', 'Development', '--out', 'rebuilt'], dir)).code).toBe(0);
+    const original = built(path.join(dir, 'dist', 'Development'));
+    const again = built(path.join(dir, 'rebuilt', 'Development'));
+    expect([...again.keys()].sort()).toEqual([...original.keys()].sort());
+    for (const [id, bytes] of original) expect([id, again.get(id)!.toString('latin1')]).toEqual([id, bytes.toString('latin1')]);
   });
 });
 

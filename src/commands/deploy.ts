@@ -2,7 +2,7 @@ import { deploy, type DeployReport } from '../deploy/deploy.js';
 import { UPLOAD_RULE } from '../deploy/service-errors.js';
 import { redactingIo } from '../deploy/tenant.js';
 import { UsageError } from '../errors.js';
-import { GraphError, } from '../graph/client.js';
+import { GraphError } from '../graph/client.js';
 import { SignInError } from '../graph/auth.js';
 import type { LintResult } from '../report/diagnostic.js';
 import { formatGithub } from '../report/github.js';
@@ -80,7 +80,9 @@ function render(report: DeployReport, format: (typeof DEPLOY_FORMATS)[number], i
   if (report.kind === 'lint-failed') {
     if (format === 'json') io.stdout.write(`${JSON.stringify({ environment: report.env.name, tenant: report.env.tenant, result: 'lint-failed', diagnostics: report.outcome.builds[0]?.result.diagnostics ?? [] }, null, 2)}\n`);
     else (format === 'sarif' ? io.stderr : io.stdout).write(renderBuild(report.outcome, io).replace(/✖ Build failed: .*\n$/, `✖ Nothing was uploaded: fix the errors first.\n`));
-    if (format === 'sarif') io.stdout.write(formatSarif(relativeToRepository(report.outcome.builds[0]!.result, io.cwd, io.env)));
+    const result = relativeToRepository(report.outcome.builds[0]!.result, io.cwd, io.env);
+    if (format === 'sarif') io.stdout.write(formatSarif(result));
+    if (format === 'github') io.stdout.write(formatGithub({ ...result, diagnostics: result.diagnostics.filter((d) => d.severity !== 'info') }));
     return 1;
   }
   const code = report.kind === 'planned' || report.kind === 'done' ? 0 : report.failure && !report.failure.diagnostic ? 2 : 1;

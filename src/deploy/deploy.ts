@@ -196,22 +196,40 @@ async function plan(client: GraphClient, items: DeployItem[], req: DeployRequest
     resumeAt = items.findIndex((i) => i.policyId.toUpperCase() === req.resumeFrom!.toUpperCase());
     if (resumeAt < 0) throw new UsageError(`--resume-from ${req.resumeFrom}: not a policy of this set (${items.map((i) => i.policyId).join(', ')}).`);
   }
+  // What the tenant holds: the set's policies (unless all are uploaded anyway) and bases outside the set, read 4 at a time.
+  const outside = [...new Set(items.flatMap((i) => (i.base && !inSet.has(i.base.toUpperCase()) ? [i.base] : [])))];
+  const wanted = [...(req.all ? [] : items.filter((_, i) => resumeAt < 0 || i < resumeAt).map((i) => i.policyId)), ...outside];
+  const remote = new Map<string, string | undefined>();
+  await inParallel(wanted, 4, async (id) => void remote.set(id, await client.getPolicy(id)));
+  for (const b of outside) if (remote.get(b) === undefined) report.missingBases.push(b);
+
   for (const [i, it] of items.entries()) {
-    if (it.base && !inSet.has(it.base.toUpperCase()) && !report.missingBases.includes(it.base)) {
-      if ((await client.getPolicy(it.base)) === undefined) report.missingBases.push(it.base);
-    }
     const base = it.base && uploading.has(it.base.toUpperCase()) ? it.base : undefined;
     if (req.all) [it.action, it.reason] = ['upload', '--all'];
     else if (resumeAt >= 0 && i >= resumeAt) [it.action, it.reason] = ['upload', `--resume-from ${items[resumeAt]!.policyId}`];
     else {
-      const remote = await client.getPolicy(it.policyId);
-      if (remote === undefined) [it.action, it.reason] = ['upload', 'new: not in the tenant'];
-      else if (comparable(remote) !== comparable(it.content)) [it.action, it.reason] = ['upload', 'changed'];
+      const held = remote.get(it.policyId);
+      if (held === undefined) [it.action, it.reason] = ['upload', 'new: not in the tenant'];
+      else if (comparable(held) !== comparable(it.content)) [it.action, it.reason] = ['upload', 'changed'];
       else if (base) [it.action, it.reason] = ['upload', `unchanged, but its base ${base} is uploaded (the service checks a policy against its chain)`];
       else [it.action, it.reason] = ['skip', 'unchanged'];
     }
     if (it.action === 'upload') uploading.add(it.policyId.toUpperCase());
   }
+}
+
+/** Runs `task` over `list`, at most `limit` at a time; the first failure is thrown once all have settled. */
+async function inParallel<T>(list: readonly T[], limit: number, task: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < list.length) {
+      const x = list[next++]!;
+      await task(x).catch((e: unknown) => void errors.push(e));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  if (errors.length) throw errors[0];
 }
 
 function resumeCommand(req: DeployRequest, env: Environment, policyId: string): string {
