@@ -295,6 +295,26 @@ describe('deploy', () => {
     expect(fake.made('GET').map((q) => q.authorization)).toEqual([`Bearer ${wrong}`]); // a fixed token is not retried
   });
 
+  it('--all uploads every policy without reading them', async () => {
+    seedKeys();
+    expect((await cli(['deploy', '--env', 'Development'])).code).toBe(0);
+    fake.requests.length = 0;
+    const r = await cli(['deploy', '--env', 'Development', '--all']);
+    expect(r.code).toBe(0);
+    expect(puts()).toEqual([BASE, EXT, RP]);
+    expect(fake.made('GET', /\$value$/)).toEqual([]);
+    expect(r.stdout).toMatch(/2\. ✔ B2C_1A_TrustFrameworkExtensions\s+replaced\s+--all/);
+    expect(r.stdout).toContain('✔ 3 uploaded, 0 unchanged.');
+  });
+
+  it('a 403 on the key check is a warning, not a stop', async () => {
+    fake.inject({ status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } }, { method: 'GET', path: /keySets$/ });
+    const r = await cli(['deploy', '--env', 'Development']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("⚠ cannot read the tenant's policy keys (HTTP 403: the sign-in lacks TrustFrameworkKeySet.Read.All); key check skipped");
+    expect(puts()).toEqual([BASE, EXT, RP]);
+  });
+
   it('a service message that echoes a secret is shown with the secret blanked out', async () => {
     seedKeys();
     fake.validate = (id) => (id === BASE ? `Request with token ${fake.token} and ${CLIENT_SECRET} was refused.` : undefined);
