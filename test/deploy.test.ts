@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { locateServiceError } from '../src/deploy/service-errors.js';
+import { errorsOf, locateServiceError } from '../src/deploy/service-errors.js';
 import { comparable } from '../src/deploy/compare.js';
 import { GraphClient, GraphError, resolveGraphUrl, retryAfter } from '../src/graph/client.js';
 import { policyFromBytes } from '../src/policy/load.js';
@@ -113,7 +113,9 @@ describe('deploy', () => {
     expect(fake.made('PUT').every((q) => q.contentType === 'application/xml')).toBe(true);
     expect(fake.made('PUT').every((q) => q.authorization === `Bearer ${fake.token}`)).toBe(true);
     expect(r.stdout).toContain(`Deploying to ${TENANT} (environment Development) from ./ (built in memory)`);
-    expect(r.stdout).toMatch(/1\. ✔ B2C_1A_TrustFrameworkBase\s+created\s+new: not in the tenant; TrustFrameworkBase\.xml/);
+    // The plan first, then each upload as it ends, then the summary.
+    expect(r.stdout).toMatch(/1\. ↑ B2C_1A_TrustFrameworkBase\s+upload new: not in the tenant; TrustFrameworkBase\.xml\n/);
+    expect(r.stdout).toContain(`\n✔ ${BASE} created\n✔ ${EXT} created\n✔ ${RP} created\n✔ 3 uploaded, 0 unchanged.\n`);
     expect(r.stdout).toContain('✔ 3 uploaded, 0 unchanged.');
 
     // The bytes uploaded are the bytes `build` writes (BOM included).
@@ -168,7 +170,7 @@ describe('deploy', () => {
     expect(r.code).toBe(0);
     expect(puts()).toEqual([EXT, RP]);
     expect(r.stdout).toContain('✔ 2 uploaded, 1 unchanged.');
-    expect(r.stdout).toMatch(/B2C_1A_TrustFrameworkExtensions\s+replaced/);
+    expect(r.stdout).toContain(`✔ ${EXT} replaced\n✔ ${RP} replaced\n`);
   });
 
   it("skips a policy the tenant holds with its own TenantObjectId added, and compares past BOM, declaration and line ends", () => {
@@ -189,15 +191,15 @@ describe('deploy', () => {
     expect(puts()).toEqual([BASE, EXT]); // a 400 is not retried, and nothing after it is tried
     const full = `Validation failed: 1 validation error(s) found in policy "${EXT.toUpperCase()}" of tenant "${TENANT}".${said}${said}`;
     expect(r.stdout).toContain(`✖ Upload of ${EXT} failed (HTTP 400 AADB2C). The service said:\n  ${full}\n`);
-    expect(r.stdout).toContain(`Uploaded before it: ${BASE}.`);
+    expect(r.stdout).toContain(`Uploaded in this run before it: ${BASE}.`);
     expect(r.stdout).toContain(`Not attempted (they depend on it or come after it): ${RP}.`);
     expect(r.stdout).toContain(`Fix it, then resume with: b2c-totp deploy --env Development --resume-from ${EXT}`);
-    expect(r.stdout).toContain(`TrustFrameworkExtensions.xml\n  ${pos('TrustFrameworkExtensions.xml', 'login-NonInteractive')}  error    The service rejected ${EXT}: ${full}  UPLOAD`);
+    expect(r.stdout).toContain(`TrustFrameworkExtensions.xml\n  ${pos('TrustFrameworkExtensions.xml', 'login-NonInteractive')}  error    The service rejected ${EXT}: ${said}  UPLOAD`);
 
     const gh = await cli(['deploy', '--env', 'Development', '--format', 'github'], { GITHUB_WORKSPACE: dir });
     expect(gh.code).toBe(1);
     const [line, col] = pos('TrustFrameworkExtensions.xml', 'login-NonInteractive').split(':');
-    expect(gh.stdout).toContain(`::error file=TrustFrameworkExtensions.xml,line=${line},endLine=${line},col=${col},endColumn=${Number(col) + 'login-NonInteractive'.length},title=UPLOAD::The service rejected ${EXT}`);
+    expect(gh.stdout).toContain(`::error file=TrustFrameworkExtensions.xml,line=${line},endLine=${line},col=${col},endColumn=${Number(col) + 'login-NonInteractive'.length},title=UPLOAD::The service rejected ${EXT}: ${said}\n`);
 
     const sarif = await cli(['deploy', '--env', 'Development', '--format', 'sarif'], { GITHUB_WORKSPACE: dir });
     expect(sarif.code).toBe(1);
@@ -273,7 +275,7 @@ describe('deploy', () => {
     expect(puts()).toEqual([RP, RP, RP, RP, RP, RP]);
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(down.stdout).toContain(`✖ Upload of ${RP} failed (no response). The service said:\n  connection failed`);
-    expect(down.stdout).toContain('Uploaded before it: none.');
+    expect(down.stdout).toContain('Uploaded in this run before it: none.');
     expect(down.stdout).toContain(`Fix it, then resume with: b2c-totp deploy --env Development --resume-from ${RP}`);
   });
 
@@ -303,7 +305,7 @@ describe('deploy', () => {
     expect(r.code).toBe(0);
     expect(puts()).toEqual([BASE, EXT, RP]);
     expect(fake.made('GET', /\$value$/)).toEqual([]);
-    expect(r.stdout).toMatch(/2\. ✔ B2C_1A_TrustFrameworkExtensions\s+replaced\s+--all/);
+    expect(r.stdout).toMatch(/2\. ↑ B2C_1A_TrustFrameworkExtensions\s+upload --all;/);
     expect(r.stdout).toContain('✔ 3 uploaded, 0 unchanged.');
   });
 
@@ -540,6 +542,10 @@ describe('Graph client and the fake service', () => {
     expect(at(`${env}Tenant "t.onmicrosoft.com" does not have CryptographicKey referenced by storageReferenceId "B2C_1A_Sign".`)).toBe('B2C_1A_Sign');
     expect(at(`${env}User journey 'J' does not contain a send claims step.`)).toBe('J');
     expect(at(`${env}Object reference not set to an instance of an object.`)).toBe('B2C_1A_X');
+    // The diagnostic keeps the errors: no envelope, no repeat (the narrative shows the message in full).
+    expect(errorsOf(`${env}A.B.A.B.`)).toBe('A.B.');
+    expect(errorsOf(`${env}A.B.`)).toBe('A.B.');
+    expect(errorsOf('Object reference not set to an instance of an object.')).toBe('Object reference not set to an instance of an object.');
   });
 
   it('a token that expires mid-run is renewed once and the request repeated', async () => {

@@ -1,4 +1,4 @@
-import { deploy, type DeployReport } from '../deploy/deploy.js';
+import { deploy, type DeployProgress, type DeployReport, type TenantReport } from '../deploy/deploy.js';
 import { UPLOAD_RULE } from '../deploy/service-errors.js';
 import { redactingIo } from '../deploy/tenant.js';
 import { UsageError } from '../errors.js';
@@ -37,6 +37,16 @@ export interface DeployCommandOptions {
 export async function deployCommand(dir: string | undefined, opts: DeployCommandOptions, rawIo: Io): Promise<number> {
   if (!(DEPLOY_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`Unknown format '${opts.format}'; use one of ${DEPLOY_FORMATS.join(', ')}.`);
   const { io, secrets } = redactingIo(rawIo);
+  const format = opts.format as Format;
+  const color = colorFor(io.stdout, io.env);
+  // Text formats show the plan before the uploads and each upload as it ends; SARIF keeps stdout for its document.
+  const narrative = format === 'json' ? undefined : format === 'sarif' ? io.stderr : io.stdout;
+  const progress: DeployProgress = narrative
+    ? {
+        planned: (r) => narrative.write(`${planText(r, color)}\n`),
+        uploaded: (i) => narrative.write(`${color.green('✔')} ${i.policyId} ${i.result}\n`),
+      }
+    : {};
   let report: DeployReport;
   try {
     report = await deploy(
@@ -55,6 +65,7 @@ export async function deployCommand(dir: string | undefined, opts: DeployCommand
       },
       io,
       secrets,
+      progress,
     );
   } catch (e) {
     if (e instanceof GraphError || e instanceof SignInError) {
@@ -63,7 +74,26 @@ export async function deployCommand(dir: string | undefined, opts: DeployCommand
     }
     throw e;
   }
-  return render(report, opts.format as (typeof DEPLOY_FORMATS)[number], io);
+  return render(report, format, io);
+}
+
+type Format = (typeof DEPLOY_FORMATS)[number];
+type Color = ReturnType<typeof colorFor>;
+
+/** Where from, where to, and one line per policy: upload or skip, and why. */
+function planText(report: TenantReport, color: Color): string {
+  const lines: string[] = [];
+  lines.push(`${report.dryRun ? 'Plan for' : 'Deploying to'} ${report.env.tenant} (environment ${report.env.name}) from ${report.from}`);
+  lines.push(color.dim(`Graph ${report.graphUrl}, signed in with ${report.auth}`));
+  if (report.keyCheckSkipped) lines.push(color.yellow(`⚠ ${report.keyCheckSkipped}`));
+  lines.push('');
+  const idWidth = Math.max(...report.items.map((i) => i.policyId.length));
+  for (const [n, i] of report.items.entries()) {
+    const mark = i.action === 'skip' ? color.dim('=') : '↑';
+    lines.push(`${String(n + 1).padStart(3)}. ${mark} ${i.policyId.padEnd(idWidth)}  ${i.action.padEnd(6)} ${color.dim(`${i.reason}; ${i.display}`)}`);
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
 /** What to do about a failure that is not in the policies. */
@@ -75,7 +105,7 @@ function hint(e: Error): string {
   return '';
 }
 
-function render(report: DeployReport, format: (typeof DEPLOY_FORMATS)[number], io: Io): number {
+function render(report: DeployReport, format: Format, io: Io): number {
   const color = colorFor(io.stdout, io.env);
   if (report.kind === 'lint-failed') {
     if (format === 'json') io.stdout.write(`${JSON.stringify({ environment: report.env.name, tenant: report.env.tenant, result: 'lint-failed', diagnostics: report.outcome.builds[0]?.result.diagnostics ?? [] }, null, 2)}\n`);
@@ -117,20 +147,9 @@ function render(report: DeployReport, format: (typeof DEPLOY_FORMATS)[number], i
     return code;
   }
 
-  // SARIF is a document on stdout: the narrative goes to stderr.
+  // SARIF is a document on stdout: the narrative goes to stderr. The plan was shown already (progress).
   const out = format === 'sarif' ? io.stderr : io.stdout;
   const lines: string[] = [];
-  lines.push(`${report.dryRun ? 'Plan for' : 'Deploying to'} ${report.env.tenant} (environment ${report.env.name}) from ${report.from}`);
-  lines.push(color.dim(`Graph ${report.graphUrl}, signed in with ${report.auth}`));
-  if (report.keyCheckSkipped) lines.push(color.yellow(`⚠ ${report.keyCheckSkipped}`));
-  lines.push('');
-  const idWidth = Math.max(...report.items.map((i) => i.policyId.length));
-  for (const [n, i] of report.items.entries()) {
-    const verb = i.result ?? (i.action === 'upload' ? 'upload' : 'skip');
-    const mark = i.result === 'failed' ? color.red('✖') : i.result === 'created' || i.result === 'replaced' ? color.green('✔') : i.action === 'skip' ? color.dim('=') : '↑';
-    lines.push(`${String(n + 1).padStart(3)}. ${mark} ${i.policyId.padEnd(idWidth)}  ${verb.padEnd(13)} ${color.dim(`${i.reason}; ${i.display}`)}`);
-  }
-  lines.push('');
   const uploads = report.items.filter((i) => i.action === 'upload');
   const skipped = report.items.length - uploads.length;
   if (report.missingKeys.length) {
@@ -155,7 +174,7 @@ function render(report: DeployReport, format: (typeof DEPLOY_FORMATS)[number], i
     lines.push(color.red.bold(`✖ Upload of ${f.policyId} failed (${f.status === 0 ? 'no response' : `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}`}). The service said:`));
     lines.push(`  ${f.message}`);
     lines.push('');
-    lines.push(`Uploaded before it: ${done.length ? done.join(', ') : 'none'}.`);
+    lines.push(`Uploaded in this run before it: ${done.length ? done.join(', ') : 'none'}.`);
     lines.push(`Not attempted (they depend on it or come after it): ${left.length ? left.join(', ') : 'none'}.`);
     lines.push(`Fix it, then resume with: ${f.resume}`);
     lines.push('');

@@ -80,7 +80,15 @@ export type DeployReport =
       from: string;
     };
 
-export async function deploy(req: DeployRequest, io: Io, secrets: Set<string>): Promise<DeployReport> {
+/** Told as the run goes, so a person sees the plan before the (slow) uploads, and each upload as it ends. */
+export interface DeployProgress {
+  planned?(report: TenantReport): void;
+  uploaded?(item: DeployItem): void;
+}
+
+export type TenantReport = Extract<DeployReport, { graphUrl: string }>;
+
+export async function deploy(req: DeployRequest, io: Io, secrets: Set<string>, progress: DeployProgress = {}): Promise<DeployReport> {
   const setup = loadBuildSetup({ cwd: io.cwd, dir: req.dir, configPath: req.config });
   const env = pickEnvironment(setup.environments, req.env, display(setup.source.path, io.cwd));
 
@@ -103,7 +111,7 @@ export async function deploy(req: DeployRequest, io: Io, secrets: Set<string>): 
   }
 
   const { client, graphUrl, auth } = connect(env, req, io, secrets);
-  const report = { kind: 'planned' as DeployReport['kind'], env, graphUrl, auth, dryRun: Boolean(req.dryRun), items, missingKeys: [] as string[], missingBases: [] as string[], from } as Extract<DeployReport, { graphUrl: string }>;
+  const report: TenantReport = { kind: 'planned', env, graphUrl, auth, dryRun: Boolean(req.dryRun), items, missingKeys: [], missingBases: [], from };
 
   // Keys first: without them every upload that names one fails.
   const keys = await missingKeys(client, items.map((i) => i.policy));
@@ -111,6 +119,7 @@ export async function deploy(req: DeployRequest, io: Io, secrets: Set<string>): 
   report.keyCheckSkipped = keys.skipped;
 
   await plan(client, items, req, report);
+  progress.planned?.(report);
   if (req.dryRun) {
     report.kind = report.missingKeys.length ? 'keys-missing' : report.missingBases.length ? 'base-missing' : 'planned';
     return report;
@@ -123,6 +132,7 @@ export async function deploy(req: DeployRequest, io: Io, secrets: Set<string>): 
     try {
       const status = await client.putPolicy(it.policyId, it.content);
       it.result = status === 201 ? 'created' : 'replaced';
+      progress.uploaded?.(it);
     } catch (e) {
       if (!(e instanceof GraphError)) throw e;
       it.result = 'failed';

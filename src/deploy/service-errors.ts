@@ -138,7 +138,7 @@ export function locateServiceError(message: string, uploaded: UploadedDoc, set: 
     endColumn: end.column,
     severity: 'error',
     ruleId: UPLOAD_RULE.id,
-    message: `The service rejected ${uploaded.policy.policyId}: ${message}`,
+    message: `The service rejected ${uploaded.policy.policyId}: ${errorsOf(message)}`,
     policyId: doc.policy.policyId,
   };
 }
@@ -172,4 +172,14 @@ function step(p: Policy, journey: string, order: string): Span | undefined {
   if (!j) return undefined;
   const s = childElements(child(j, 'OrchestrationSteps') ?? j).find((e) => e.name === 'OrchestrationStep' && e.attributes.Order === order);
   return s ? idSpan(p, s, 'Order') : idSpan(p, j);
+}
+
+/**
+ * The errors of a validation message without its envelope ("Validation failed: N validation error(s)
+ * found in policy … of tenant ….") and without the repeat the service adds (each error comes twice).
+ */
+export function errorsOf(message: string): string {
+  const body = message.replace(/^Validation failed: \d+ validation error\(s\) found in policy ["'][^"']*["'] of tenant ["'][^"']*["']\.\s*/, '');
+  const half = body.length / 2;
+  return Number.isInteger(half) && half > 0 && body.slice(0, half) === body.slice(half) ? body.slice(0, half) : body;
 }
