@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorsOf, locateServiceError } from '../src/deploy/service-errors.js';
 import { comparable } from '../src/deploy/compare.js';
+import { tokenSource } from '../src/graph/auth.js';
 import { GraphClient, GraphError, resolveGraphUrl, retryAfter } from '../src/graph/client.js';
 import { policyFromBytes } from '../src/policy/load.js';
 import type { Policy } from '../src/policy/policy.js';
@@ -585,5 +586,18 @@ describe('Graph client and the fake service', () => {
     expect(resolveGraphUrl(undefined, { B2C_TOTP_GRAPH_URL: 'https://graph.microsoft.us/' })).toBe('https://graph.microsoft.us');
     expect(resolveGraphUrl('http://127.0.0.1:8080', {})).toBe('http://127.0.0.1:8080');
     expect(() => resolveGraphUrl('http://10.0.0.1', {})).toThrow('must use https://');
+  });
+
+  it('sign-in: the first method the environment sets up (no sign-in is attempted here)', () => {
+    const pick = (env: NodeJS.ProcessEnv, interactive = false) => tokenSource({ env, tenant: TENANT, graphUrl: 'https://graph.microsoft.com', prompt: () => {}, interactive }).description;
+    const app = { AZURE_CLIENT_ID: 'c1d2e3f4-0000-4000-8000-000000000001', AZURE_TENANT_ID: TENANT };
+    expect(pick({ B2C_TOTP_ACCESS_TOKEN: 'x', ...app, AZURE_CLIENT_SECRET: 's' })).toBe('the token in B2C_TOTP_ACCESS_TOKEN');
+    expect(pick({ ...app, AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })).toBe(`app ${app.AZURE_CLIENT_ID} with a client secret (AZURE_CLIENT_SECRET)`);
+    expect(pick({ ...app, AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })).toBe(`app ${app.AZURE_CLIENT_ID} with the certificate /c.pem`);
+    expect(pick({ ...app, AZURE_FEDERATED_TOKEN_FILE: '/t' })).toBe(`app ${app.AZURE_CLIENT_ID} with workload identity federation (AZURE_FEDERATED_TOKEN_FILE)`);
+    expect(pick({ ...app, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' })).toBe(`app ${app.AZURE_CLIENT_ID} with the GitHub Actions OIDC token (federated credential, no secret)`);
+    expect(pick({})).toBe('your Azure CLI login (az login)');
+    expect(pick({}, true)).toBe('your Azure CLI login (az login), else a device-code sign-in');
+    expect(() => pick({ AZURE_CLIENT_ID: app.AZURE_CLIENT_ID, AZURE_CLIENT_SECRET: 's' })).toThrow('AZURE_TENANT_ID is not');
   });
 });
