@@ -586,6 +586,10 @@ describe('Graph client and the fake service', () => {
     expect(resolveGraphUrl(undefined, { B2C_TOTP_GRAPH_URL: 'https://graph.microsoft.us/' })).toBe('https://graph.microsoft.us');
     expect(resolveGraphUrl('http://127.0.0.1:8080', {})).toBe('http://127.0.0.1:8080');
     expect(() => resolveGraphUrl('http://10.0.0.1', {})).toThrow('must use https://');
+    // An environment's "cloud" picks the national cloud's Graph; the option and the variable still win.
+    expect(resolveGraphUrl(undefined, {}, 'usgov')).toBe('https://graph.microsoft.us');
+    expect(resolveGraphUrl(undefined, {}, 'china')).toBe('https://microsoftgraph.chinacloudapi.cn');
+    expect(resolveGraphUrl(undefined, { B2C_TOTP_GRAPH_URL: 'http://127.0.0.1:1' }, 'usgov')).toBe('http://127.0.0.1:1');
   });
 
   it('sign-in: the first method the environment sets up (no sign-in is attempted here)', () => {

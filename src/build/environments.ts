@@ -17,6 +17,8 @@ export const APPSETTINGS_FILE = 'appsettings.json';
 export interface Environment extends TargetEnvironment {
   /** Inserted after `B2C_1A_` in the set's PolicyIds; '' for none. */
   policyIdPrefix: string;
+  /** deploy, keys, pull: the tenant's Azure cloud (b2c-totp.config.json "cloud"); undefined: global. */
+  cloud?: 'global' | 'usgov' | 'usgov-dod' | 'china';
 }
 
 export interface BuildSetup {
@@ -106,6 +108,7 @@ export function loadBuildSetup(req: SetupRequest): BuildSetup {
       tenant: e.tenant,
       production: e.production ?? false,
       policyIdPrefix: e.policyIdPrefix ?? '',
+      ...(e.cloud ? { cloud: e.cloud } : {}),
       settings: { ...(config.settings ?? {}), ...(e.settings ?? {}) },
     }));
     checkNames(environments, display(b2c.path, req.cwd));

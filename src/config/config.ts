@@ -23,6 +23,8 @@ export const environmentSchema = z.strictObject({
   policyIdPrefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" and "-" only'))),
   /** {Settings:<key>} values; IdentityExperienceFrameworkAppId and ProxyIdentityExperienceFrameworkAppId also replace the starter-pack placeholders. */
   settings: z.optional(settings),
+  /** deploy, keys, pull: the Azure cloud of the tenant (Graph and sign-in endpoints); default "global". */
+  cloud: z.optional(z.enum(['global', 'usgov', 'usgov-dod', 'china'])),
 });
 
 /** The whole b2c-totp.config.json, defined once; the JSON Schema for editors is generated from it. */

@@ -5,7 +5,7 @@
 import type { Io } from '../commands/io.js';
 import { UsageError } from '../errors.js';
 import { tokenSource } from '../graph/auth.js';
-import { GraphClient, resolveGraphUrl } from '../graph/client.js';
+import { CLOUDS, GraphClient, resolveGraphUrl } from '../graph/client.js';
 import { type Environment, selectEnvironments } from '../build/environments.js';
 
 export interface TenantOptions {
@@ -54,7 +54,8 @@ export function redactingIo(io: Io): { io: Io; secrets: Set<string> } {
 
 /** The Graph client for an environment's tenant; tokens it obtains are added to `secrets`. */
 export function connect(env: Environment, opts: TenantOptions, io: Io, secrets: Set<string>): { client: GraphClient; graphUrl: string; auth: string } {
-  const graphUrl = resolveGraphUrl(opts.graphUrl, io.env);
+  const cloud = env.cloud ?? 'global';
+  const graphUrl = resolveGraphUrl(opts.graphUrl, io.env, cloud);
   const seconds = opts.timeout === undefined ? 60 : Number(opts.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a number of seconds, not '${opts.timeout}'.`);
   const source = tokenSource({
@@ -63,6 +64,7 @@ export function connect(env: Environment, opts: TenantOptions, io: Io, secrets: 
     graphUrl,
     prompt: (m) => io.stderr.write(`${m}\n`),
     interactive: Boolean(io.stdin?.isTTY),
+    authorityHost: cloud === 'global' ? undefined : CLOUDS[cloud].authority,
   });
   const tokens = {
     ...source,

@@ -24,6 +24,8 @@ export interface AuthRequest {
   prompt: (message: string) => void;
   /** Whether a person is at a terminal (device-code sign-in is offered only then). */
   interactive: boolean;
+  /** Sign-in endpoint of the tenant's cloud; AZURE_AUTHORITY_HOST wins. */
+  authorityHost?: string;
 }
 
 /** Client id of the Azure CLI, a public client Microsoft pre-registers in every tenant: the device-code default. */
@@ -45,7 +47,7 @@ export function tokenSource(req: AuthRequest): TokenSource {
   const scope = `${req.graphUrl.replace(/\/+$/, '')}/.default`;
   const tenantId = env.AZURE_TENANT_ID?.trim() || req.tenant;
   const clientId = env.AZURE_CLIENT_ID?.trim();
-  const authorityHost = env.AZURE_AUTHORITY_HOST?.trim() || undefined;
+  const authorityHost = env.AZURE_AUTHORITY_HOST?.trim() || req.authorityHost;
   const app = clientId && env.AZURE_TENANT_ID?.trim();
 
   type Identity = typeof import('@azure/identity');

@@ -8,9 +8,22 @@ import type { TokenSource } from './auth.js';
 
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 
-/** The Graph root to use: --graph-url, else B2C_TOTP_GRAPH_URL, else the global cloud. Plain http only on loopback. */
-export function resolveGraphUrl(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = option ?? env.B2C_TOTP_GRAPH_URL ?? DEFAULT_GRAPH_URL;
+/** Graph and sign-in endpoints of each Azure cloud B2C runs in (national cloud deployments). */
+export const CLOUDS = {
+  global: { graph: 'https://graph.microsoft.com', authority: 'https://login.microsoftonline.com' },
+  usgov: { graph: 'https://graph.microsoft.us', authority: 'https://login.microsoftonline.us' },
+  'usgov-dod': { graph: 'https://dod-graph.microsoft.us', authority: 'https://login.microsoftonline.us' },
+  china: { graph: 'https://microsoftgraph.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+} as const;
+
+export type Cloud = keyof typeof CLOUDS;
+
+/**
+ * The Graph root to use: --graph-url, else B2C_TOTP_GRAPH_URL, else the environment's cloud, else the
+ * global cloud. Plain http only on loopback.
+ */
+export function resolveGraphUrl(option: string | undefined, env: NodeJS.ProcessEnv, cloud: Cloud = 'global'): string {
+  const raw = option ?? env.B2C_TOTP_GRAPH_URL ?? CLOUDS[cloud].graph;
   let url: URL;
   try {
     url = new URL(raw);
