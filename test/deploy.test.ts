@@ -296,6 +296,9 @@ describe('deploy', () => {
     expect(r.stderr).toContain('GET /beta/trustFramework/keySets: HTTP 401 InvalidAuthenticationToken: Access token has expired or is not yet valid.');
     expect(r.stderr).toContain('the token was rejected');
     expect(fake.made('GET').map((q) => q.authorization)).toEqual([`Bearer ${wrong}`]); // a fixed token is not retried
+    const json = await cli(['deploy', '--env', 'Development', '--format', 'json'], { B2C_TOTP_ACCESS_TOKEN: wrong });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ result: 'error', status: 401, code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.', request: 'GET /beta/trustFramework/keySets' });
   });
 
   it('--all uploads every policy without reading them', async () => {

@@ -70,6 +70,10 @@ export async function deployCommand(dir: string | undefined, opts: DeployCommand
   } catch (e) {
     if (e instanceof GraphError || e instanceof SignInError) {
       io.stderr.write(`b2c-totp: ${e.message}\n${hint(e)}`);
+      if (format === 'json') {
+        const detail = e instanceof GraphError ? { status: e.status, code: e.code, message: e.serviceMessage, request: `${e.method} ${e.path}` } : { message: e.message };
+        io.stdout.write(`${JSON.stringify({ result: 'error', ...detail }, null, 2)}\n`);
+      }
       return 2;
     }
     throw e;
