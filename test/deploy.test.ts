@@ -321,6 +321,18 @@ describe('deploy', () => {
     expect(puts()).toEqual([BASE, EXT, RP]);
   });
 
+  it('a token that the service stops accepting half-way: exit 2, what was uploaded, what to do, how to resume', async () => {
+    seedKeys();
+    fake.inject({ status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } } }, { method: 'PUT', path: /Extensions/ });
+    const r = await cli(['deploy', '--env', 'Development']);
+    expect(r.code).toBe(2);
+    expect(puts()).toEqual([BASE, EXT]); // a fixed token cannot be renewed: not repeated
+    expect(r.stdout).toContain(`✖ Upload of ${EXT} failed (HTTP 401 InvalidAuthenticationToken). The service said:\n  Access token has expired or is not yet valid.\n`);
+    expect(r.stdout).toContain(`Uploaded in this run before it: ${BASE}.`);
+    expect(r.stdout).toContain('the token was rejected: sign in again');
+    expect(r.stdout).toContain(`resume with: b2c-totp deploy --env Development --resume-from ${EXT}`);
+  });
+
   it('a service message that echoes a secret is shown with the secret blanked out', async () => {
     seedKeys();
     fake.validate = (id) => (id === BASE ? `Request with token ${fake.token} and ${CLIENT_SECRET} was refused.` : undefined);

@@ -180,6 +180,7 @@ function render(report: DeployReport, format: Format, io: Io): number {
     lines.push('');
     lines.push(`Uploaded in this run before it: ${done.length ? done.join(', ') : 'none'}.`);
     lines.push(`Not attempted (they depend on it or come after it): ${left.length ? left.join(', ') : 'none'}.`);
+    if (f.status === 401 || f.status === 403) lines.push(hint(new GraphError('PUT', '', f.status, f.code, f.message)).replace(/^b2c-totp: /, '').trimEnd());
     lines.push(`Fix it, then resume with: ${f.resume}`);
     lines.push('');
   }
