@@ -130,7 +130,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .description("Download the tenant's custom policies into a folder, with the tenant name put back to a placeholder: adopt an existing tenant.")
       .argument('[folder]', 'where to write the policies (default: pulled/<env>)'),
   )
-    .option('--placeholder <text>', 'what replaces the tenant name (default: yourtenant.onmicrosoft.com, which build fills in)')
+    .option('--placeholder <text>', 'what replaces the tenant name (default: the one the source set uses, yourtenant.onmicrosoft.com or {Settings:Tenant})')
     .option('--force', 'overwrite files in the folder that differ from the tenant')
     .action(async (folder: string | undefined, opts) => {
       const { pullCommand } = await import('./commands/pull.js');

@@ -476,6 +476,24 @@ describe('pull', () => {
   });
 });
 
+describe('pull with the placeholder the source uses', () => {
+  it('sources written with {Settings:Tenant} get {Settings:Tenant} back', async () => {
+    for (const f of ['TrustFrameworkBase.xml', 'B2C_1A_signup_signin.xml']) edit(dir, f, (t) => t.replaceAll('yourtenant.onmicrosoft.com', '{Settings:Tenant}'));
+    seedKeys();
+    expect((await cli(['deploy', '--env', 'Development'])).code).toBe(0);
+    expect((await runCli(['build', '--env', 'Development'], dir)).code).toBe(0);
+    const r = await cli(['pull', '--env', 'Development', 'adopted']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The tenant name is back to {Settings:Tenant}.');
+    const base = readFileSync(path.join(dir, 'adopted', 'TrustFrameworkBase.xml'), 'utf8');
+    expect(base).toContain('TenantId="{Settings:Tenant}" PolicyId="B2C_1A_TrustFrameworkBase" PublicPolicyUri="http://{Settings:Tenant}/B2C_1A_TrustFrameworkBase"');
+    expect((await runCli(['build', 'adopted', '--env', 'Development', '--out', 'rebuilt'], dir)).code).toBe(0);
+    const original = built(path.join(dir, 'dist', 'Development'));
+    const again = built(path.join(dir, 'rebuilt', 'Development'));
+    for (const [id, bytes] of original) expect([id, again.get(id)!.toString('latin1')]).toEqual([id, bytes.toString('latin1')]);
+  });
+});
+
 describe('pull with a PolicyId prefix', () => {
   it("pulls only the environment's policies, with the prefix taken off; build puts it back", async () => {
     const config = JSON.parse(readFileSync(path.join(dir, 'b2c-totp.config.json'), 'utf8')) as { environments: Array<Record<string, unknown>> };

@@ -32,7 +32,7 @@ export async function pullCommand(folder: string | undefined, opts: PullCommandO
   const out = [`Pulled ${report.files.length} ${report.files.length === 1 ? 'policy' : 'policies'} of ${report.env.tenant} (environment ${report.env.name}) into ${report.folder}/:`, ''];
   for (const f of report.files) out.push(`  ${f.policyId.padEnd(width)}  ${f.status.padEnd(9)} ${color.dim(f.file)}`);
   if (report.skipped.length) out.push('', color.dim(`Left out (another environment's prefix): ${report.skipped.join(', ')}`));
-  out.push('', `The tenant name is back to ${opts.placeholder ?? 'yourtenant.onmicrosoft.com'}. Next: b2c-totp lint ${report.folder}, then build and deploy.`);
+  out.push('', `The tenant name is back to ${report.placeholder}. Next: b2c-totp lint ${report.folder}, then build and deploy.`);
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

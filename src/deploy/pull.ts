@@ -4,7 +4,7 @@
  * undone: the TenantObjectId the service adds to the root, the tenant name (back to the
  * placeholder build fills in) and the environment's PolicyId prefix.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { display, type Environment, loadBuildSetup } from '../build/environments.js';
 import type { Io } from '../commands/io.js';
@@ -38,15 +38,42 @@ export interface PullReport {
   files: PulledFile[];
   /** Tenant policies left out: they carry another environment's prefix. */
   skipped: string[];
+  /** What the tenant name became. */
+  placeholder: string;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The tenant placeholder the config's source set uses: the more frequent of yourtenant.onmicrosoft.com
+ * and {Settings:Tenant} in its files; with no source yet, {Settings:Tenant} for the VS Code extension's
+ * appsettings.json, else yourtenant.onmicrosoft.com (what init keeps).
+ */
+export function placeholderInUse(policiesDir: string, skip: string[], kind: 'b2c-totp' | 'appsettings'): string {
+  let starter = 0;
+  let setting = 0;
+  let files: string[] = [];
+  try {
+    files = (readdirSync(policiesDir, { recursive: true }) as string[]).filter((f) => f.toLowerCase().endsWith('.xml'));
+  } catch {
+    // no source folder yet
+  }
+  for (const f of files.slice(0, 500)) {
+    const abs = path.join(policiesDir, f);
+    if (skip.some((d) => !path.relative(d, abs).startsWith('..'))) continue;
+    const text = readFileSync(abs, 'utf8');
+    starter += text.match(/yourtenant\.onmicrosoft\.com/gi)?.length ?? 0;
+    setting += text.match(/\{Settings:Tenant\}/g)?.length ?? 0;
+  }
+  if (starter === 0 && setting === 0) return kind === 'appsettings' ? '{Settings:Tenant}' : DEFAULT_PLACEHOLDER;
+  return setting > starter ? '{Settings:Tenant}' : DEFAULT_PLACEHOLDER;
+}
 
 export async function pull(req: PullRequest, io: Io, secrets: Set<string>): Promise<PullReport> {
   const setup = loadBuildSetup({ cwd: io.cwd, configPath: req.config });
   const env = pickEnvironment(setup.environments, req.env, display(setup.source.path, io.cwd));
   const folder = path.resolve(io.cwd, req.folder ?? path.join('pulled', env.name));
-  const placeholder = req.placeholder ?? DEFAULT_PLACEHOLDER;
+  const placeholder = req.placeholder ?? placeholderInUse(setup.policiesDir, [folder, path.join(setup.baseDir, 'dist')], setup.source.kind);
   const { client, graphUrl, auth } = connect(env, req, io, secrets);
 
   const prefix = env.policyIdPrefix ? `B2C_1A_${env.policyIdPrefix}` : '';
@@ -83,5 +110,5 @@ export async function pull(req: PullRequest, io: Io, secrets: Set<string>): Prom
     throw new UsageError(`${changed.map((f) => f.file).join(', ')} already exist${changed.length === 1 ? 's' : ''} and differ${changed.length === 1 ? 's' : ''} from the tenant; nothing was written. Pull into another folder, or add --force to overwrite.`);
   }
   writeFilesTransaction(writes, (abs) => display(abs, io.cwd));
-  return { env, graphUrl, auth, folder: display(folder, io.cwd), files, skipped };
+  return { env, graphUrl, auth, folder: display(folder, io.cwd), files, skipped, placeholder };
 }
