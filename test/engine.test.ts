@@ -173,6 +173,39 @@ describe('engine: de-duplication and order', () => {
   });
 });
 
+describe('engine: bounded messages', () => {
+  it("a rule that quotes a 200,000-character value gets it clipped to 100 characters; the location still spans it", () => {
+    const id = `B2C_1A_${'x'.repeat(200_000)}`;
+    const text = tinyPolicy(id);
+    const echo = rule('T-001', 'echo', ({ set, report }) => {
+      const p = set.policies[0]!;
+      report({ file: p, at: { element: p.root, attribute: 'PolicyId' }, message: `PolicyId '${p.policyId}' is long.` });
+    });
+    const [d] = runRules([echo], buildSet({ 'p.xml': text }), { ready: false });
+    expect(d!.message).toBe(`PolicyId '${id.slice(0, 99)}…' is long.`);
+    const start = text.indexOf(' PolicyId="') + 2;
+    expect([d!.line, d!.column, d!.endLine, d!.endColumn]).toEqual([1, start, 1, start + 'PolicyId="'.length + id.length + 1]);
+  });
+
+  it('a message without quotes is cut at 1,000 characters, with an ellipsis', () => {
+    const files: Files = { 'p.xml': tinyPolicy('B2C_1A_P') };
+    const wordy = rule('T-001', 'wordy', ({ set, report }) => {
+      const p = set.policies[0]!;
+      report({ file: p, at: { element: p.root }, message: 'word '.repeat(100_000) });
+    });
+    const [d] = runRules([wordy], buildSet(files), { ready: false });
+    expect(d!.message).toHaveLength(1000);
+    expect(d!.message.endsWith('…')).toBe(true);
+  });
+
+  it('short messages and short quoted values are left as they are', () => {
+    const files: Files = { 'p.xml': tinyPolicy('B2C_1A_P') };
+    const msg = `Value '${'y'.repeat(100)}' and '${'z'.repeat(100)}' fit.`;
+    const ok = rule('T-001', 'ok', ({ set, report }) => report({ file: set.policies[0]!, at: { element: set.policies[0]!.root }, message: msg }));
+    expect(runRules([ok], buildSet(files), { ready: false })[0]!.message).toBe(msg);
+  });
+});
+
 describe('engine: positions with a BOM and with CRLF / CR line ends', () => {
   it('a BOM on line 1 is not a column', () => {
     const plain = lintFiles({ 'p.xml': tinyPolicy() }, 'POL-001');

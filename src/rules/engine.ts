@@ -3,6 +3,7 @@ import { type Diagnostic, type Severity, type SeveritySetting, compareDiagnostic
 import { Policy } from '../policy/policy.js';
 import type { BrokenFile, PolicySet } from '../policy/set.js';
 import type { LintOptions, Report, Rule, RuleContext, Target } from './types.js';
+import { boundMessage, clip } from '../util/quote.js';
 
 export interface EngineConfig {
   /** Severity per rule id or name. */
@@ -39,9 +40,10 @@ export function runRules(rules: readonly Rule[], set: PolicySet, options: LintOp
 
 function toDiagnostic(r: Report, ruleId: string, severity: Severity): Diagnostic {
   const file = r.file;
-  const d: Diagnostic = { ...locate(file, r.at), severity, ruleId, message: r.message };
-  if (file instanceof Policy && file.policyId) d.policyId = file.policyId;
-  if (r.related?.length) d.related = r.related.map((x) => ({ ...locate(x.file, x.at), message: x.message }));
+  // No rule can put a user's megabytes into a report: long quoted values are clipped, long messages cut.
+  const d: Diagnostic = { ...locate(file, r.at), severity, ruleId, message: boundMessage(r.message) };
+  if (file instanceof Policy && file.policyId) d.policyId = clip(file.policyId);
+  if (r.related?.length) d.related = r.related.map((x) => ({ ...locate(x.file, x.at), message: boundMessage(x.message) }));
   return d;
 }
 
