@@ -189,6 +189,19 @@ describe('hostile input through the CLI: not XML, or not UTF-8', () => {
     expect(r.out).not.toContain('AAAAAAAAAA');
   });
 
+  it('a 5 MB PolicyId that rules quote: each message shows at most 100 characters of it, located at the attribute', () => {
+    const id = `B2C_1A_${'A'.repeat(5 * 1024 * 1024)}.`; // a trailing '.' breaks the schema pattern: POL-001 quotes the id
+    const { json, text } = lintOne('bigid.xml', goodPolicy(id));
+    expect(text.status).toBe(1);
+    const col = `<TrustFrameworkPolicy xmlns="${NS}" PolicySchemaVersion="0.3.0.0" TenantId="contoso.onmicrosoft.com" `.length + 1;
+    expect(json.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual(['1:1 error LIMIT-001', `2:${col} error POL-001`]);
+    const pol = json.diagnostics[1]!;
+    expect(pol.message).toBe(`PolicyId 'B2C_1A_${'A'.repeat(92)}…' has characters the schema does not allow (letters, digits, '_', '-', '.'; not ending in '.').`);
+    for (const d of json.diagnostics) expect(d.message.length).toBeLessThanOrEqual(1000);
+    expect((json.diagnostics[1] as { policyId?: string }).policyId).toBe(`B2C_1A_${'A'.repeat(92)}…`);
+    expect(text.out).not.toContain('A'.repeat(100));
+  });
+
   it('a 15 MB policy (14,000 claim types): read and linted, one located LIMIT-001 error', () => {
     const claims = Array.from({ length: 14_000 }, (_, i) => `      <ClaimType Id="claim${i}">\n        <DisplayName>${'Claim number '.repeat(80)}${i}</DisplayName>\n        <DataType>string</DataType>\n      </ClaimType>\n`).join('');
     const big = goodPolicy('B2C_1A_Big').replace('    </ClaimsSchema>', `${claims}    </ClaimsSchema>`);

@@ -32,11 +32,38 @@ describeShared('chain rules (POL-001..007) on SocialAndLocalAccounts', () => {
     expect(lintFiles(clean()).filter((d) => d.ruleId.startsWith('POL-'))).toEqual([]);
   });
 
-  it('POL-001: PolicyId without the B2C_1A_ prefix', () => {
-    const files = seed(clean(), SUSI, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="signup_signin"');
-    expectFindings(lintFiles(files, 'POL-001'), 'POL-001', [
-      { file: SUSI, line: 8, column: 3, severity: 'error', message: "PolicyId 'signup_signin' must start with 'B2C_1A_'" },
+  // Was an error: the service adds B2C_1A_ to a policy's own id (upload-semantics.md §3: MicrosoftDocs#5303 shows the
+  // stored id B2C_1A_B2C_1_policy-sign2; Microsoft's SendGrid sample ships PolicyId="DisplayControl_sendgrid_PasswordReset").
+  it("POL-001: a policy's own PolicyId without the B2C_1A_ prefix is a warning, and its children find it by the prefixed id", () => {
+    let files = seed(clean(), EXT, 'PolicyId="B2C_1A_TrustFrameworkExtensions"', 'PolicyId="TrustFrameworkExtensions"');
+    files = seed(files, EXT, 'PublicPolicyUri="http://yourtenant.onmicrosoft.com/B2C_1A_TrustFrameworkExtensions"', 'PublicPolicyUri="http://yourtenant.onmicrosoft.com/TrustFrameworkExtensions"');
+    const d = lintFiles(files);
+    expectFindings(d, 'POL-001', [
+      { file: EXT, line: 8, column: 3, severity: 'warning', message: "PolicyId 'TrustFrameworkExtensions' has no 'B2C_1A_' prefix: the service adds it and stores the policy as 'B2C_1A_TrustFrameworkExtensions'" },
     ]);
+    // The relying parties' BasePolicy B2C_1A_TrustFrameworkExtensions resolves to it: no missing base, no unresolved reference.
+    expect(d.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  it('POL-001: a BasePolicy/PolicyId without the B2C_1A_ prefix is an error (MicrosoftDocs#5303: rejected)', () => {
+    const files = seed(clean(), SUSI, '<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>', '<PolicyId>TrustFrameworkExtensions</PolicyId>');
+    expectFindings(lintFiles(files, 'POL-001'), 'POL-001', [
+      { file: SUSI, line: 13, column: 15, severity: 'error', message: "BasePolicy: PolicyId 'TrustFrameworkExtensions' must start with 'B2C_1A_': the service rejects a base policy id without it" },
+    ]);
+    // It still names the Extensions policy, so the chain resolves and POL-004 does not also report it.
+    expect(lintFiles(files, 'POL-004')).toEqual([]);
+  });
+
+  it('POL-001: template ids (IefPolicies {0}, {{RELEASE_ID}}) are placeholders: info from POL-001 or ENV-001, errors with ready', () => {
+    let files = seed(clean(), SUSI, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="B2C_1A_{0}_signup_signin"');
+    files = seed(files, SUSI, '<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>', '<PolicyId>B2C_1A_TrustFrameworkExtensions_{{RELEASE_ID}}</PolicyId>');
+    expectFindings(lintFiles(files, 'POL-001'), 'POL-001', [{ file: SUSI, line: 8, column: 3, severity: 'info', message: "PolicyId 'B2C_1A_{0}_signup_signin' is a template value" }]);
+    expectFindings(lintFiles(files, 'POL-001', { ready: true }), 'POL-001', [{ file: SUSI, line: 8, column: 3, severity: 'error' }]);
+    expectFindings(
+      lintFiles(files, 'ENV-001').filter((x) => x.file === SUSI && x.line === 13),
+      'ENV-001',
+      [{ file: SUSI, line: 13, column: 47, severity: 'info', message: "Placeholder '{{RELEASE_ID}}' (template token)" }],
+    );
   });
 
   it('POL-001: a BasePolicy/PolicyId the schema pattern rejects (trailing dot)', () => {
@@ -46,7 +73,7 @@ describeShared('chain rules (POL-001..007) on SocialAndLocalAccounts', () => {
 
   it('POL-001: no PolicyId attribute at all points at the root element', () => {
     const files = seed(clean(), SUSI, '  PolicyId="B2C_1A_signup_signin"\n', '');
-    expectFindings(lintFiles(files, 'POL-001'), 'POL-001', [{ file: SUSI, line: 2, column: 2, message: 'TrustFrameworkPolicy has no PolicyId attribute.' }]);
+    expectFindings(lintFiles(files, 'POL-001'), 'POL-001', [{ file: SUSI, line: 2, column: 2, message: 'TrustFrameworkPolicy has no PolicyId attribute (the schema requires it).' }]);
   });
 
   it('POL-002: a PublicPolicyUri that kept an old PolicyId is flagged even while the tenant is still a placeholder', () => {
@@ -78,7 +105,33 @@ describeShared('chain rules (POL-001..007) on SocialAndLocalAccounts', () => {
   it('POL-003: BasePolicy TenantId differs from the policy TenantId', () => {
     const files = seed(clean(), SUSI, '<TenantId>yourtenant.onmicrosoft.com</TenantId>', '<TenantId>contoso.onmicrosoft.com</TenantId>');
     expectFindings(lintFiles(files, 'POL-003'), 'POL-003', [
-      { file: SUSI, line: 12, column: 15, severity: 'error', message: "BasePolicy TenantId 'contoso.onmicrosoft.com' differs from this policy's TenantId 'yourtenant.onmicrosoft.com'." },
+      { file: SUSI, line: 12, column: 15, severity: 'error', message: "This policy's TenantId 'yourtenant.onmicrosoft.com' is the starter-pack placeholder, but its BasePolicy names 'contoso.onmicrosoft.com'" },
+    ]);
+  });
+
+  it('POL-003: two real tenants in TenantId and BasePolicy/TenantId are a warning (whether the service compares them is not known)', () => {
+    let files = seed(clean(), SUSI, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="contoso.onmicrosoft.com"');
+    files = seed(files, SUSI, '<TenantId>yourtenant.onmicrosoft.com</TenantId>', '<TenantId>fabrikam.onmicrosoft.com</TenantId>');
+    const d = lintFiles(files, 'POL-003');
+    // The file's own TenantId against its parent's (still yourtenant) is the error; the BasePolicy element is not compared twice.
+    expectFindings(d, 'POL-003', [{ file: SUSI, line: 7, column: 3, severity: 'error', message: "is the starter-pack placeholder, left in" }]);
+    const parentReal = seed(files, EXT, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="contoso.onmicrosoft.com"');
+    expectFindings(lintFiles(parentReal, 'POL-003').filter((x) => x.file === SUSI), 'POL-003', [
+      { file: SUSI, line: 12, column: 15, severity: 'warning', message: "BasePolicy TenantId 'fabrikam.onmicrosoft.com' differs from this policy's TenantId 'contoso.onmicrosoft.com'." },
+    ]);
+  });
+
+  it('POL-003: template tenants are placeholders and never compared ({{x}}, {your tenant}.onmicrosoft.com, $tenantId)', () => {
+    let files = seed(clean(), SUSI, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="{{environmentName}}contoso.onmicrosoft.com"');
+    files = seed(files, SUSI, '<TenantId>yourtenant.onmicrosoft.com</TenantId>', '<TenantId>{your B2C tenant name}.onmicrosoft.com</TenantId>');
+    files = seed(files, EXT, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="$tenantId"');
+    const d = lintFiles(files, 'POL-003');
+    expectFindings(d, 'POL-003', [{ file: EXT, line: 7, column: 3, severity: 'info', message: "TenantId '$tenantId' is a template value" }]);
+    expect(lintFiles(files, 'POL-003', { ready: true }).map((x) => x.severity)).toEqual(['error']);
+    const env = lintFiles(files, 'ENV-001').filter((x) => x.file === SUSI && (x.line === 7 || x.line === 12));
+    expect(env.map((x) => `${x.line}:${x.column} ${x.message.slice(0, x.message.indexOf(')') + 1)}`)).toEqual([
+      "7:13 Placeholder '{{environmentName}}' (template token)",
+      "12:15 Placeholder '{your B2C tenant name}.onmicrosoft.com' (tenant placeholder)",
     ]);
   });
 
@@ -96,7 +149,7 @@ describeShared('chain rules (POL-001..007) on SocialAndLocalAccounts', () => {
   it('POL-003: a TenantId that is not a tenant name', () => {
     const files = seed(clean(), BASE, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="contoso onmicrosoft.com"');
     const got = lintFiles(files, 'POL-003');
-    expect(got[0]).toMatchObject({ file: BASE, line: 7, column: 3, message: "TenantId 'contoso onmicrosoft.com' is not a tenant name (3-63 letters, digits and dots)." });
+    expect(got[0]).toMatchObject({ file: BASE, line: 7, column: 3, message: "TenantId 'contoso onmicrosoft.com' is not a tenant name (the schema allows 3-63 letters, digits and dots)." });
   });
 
   it('POL-004: a misspelled BasePolicy, with a suggestion', () => {

@@ -25,7 +25,37 @@ export const PLACEHOLDERS: readonly PlaceholderKind[] = [
   { id: 'hash', re: /#\{[^{}\s"<>]+\}#/g, what: 'pipeline token', literal: '#{' },
   { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token', literal: '{##' },
   { id: 'change-this', re: /\[CHANGE-THIS\]/g, what: 'placeholder', literal: '[CHANGE-THIS]' },
+  // Template engines seen in real repositories (upload-semantics.md §4): Mustache/Handlebars/Jinja ({{ tenantId }}, the
+  // ieftool GitHub Actions sample), ${var} (Terraform, envsubst, PowerShell), %{ if } (Terraform directives), __Token__
+  // (Azure DevOps replace-tokens). Bounded lengths keep every scan linear on hostile input.
+  { id: 'mustache', re: /\{\{[^{}<>"\n]{1,100}\}\}/g, what: 'template token', literal: '{{' },
+  { id: 'dollar', re: /\$\{[^{}<>"\s]{1,100}\}/g, what: 'template variable', literal: '${' },
+  { id: 'terraform', re: /%\{[^{}\n]{0,200}\}/g, what: 'Terraform template directive', literal: '%{' },
+  { id: 'dunder', re: /(?<![A-Za-z0-9_])__[A-Za-z][A-Za-z0-9_.-]{0,100}?__(?![A-Za-z0-9_])/g, what: 'pipeline token', literal: '__' },
+  // your-tenant, your_b2c_tenant_name, YOUR_TENANT_ID, your-dev-tenant.onmicrosoft.com: a word no tenant or id has.
+  { id: 'your-tenant', re: /\byour[-_]?[a-z0-9]{0,30}?[-_]?(?:tenant|b2c)[a-z0-9_-]{0,60}/gi, what: 'tenant placeholder' },
+  { id: 'tenant-name', re: /\btenant-name\.onmicrosoft\.com\b/gi, what: 'tenant placeholder' },
+  // {tenant}.onmicrosoft.com, {TENANT_ID}.onmicrosoft.com: braces before the tenant domain are never a claim resolver.
+  { id: 'brace-tenant', re: /\{[^{}:"<>\n]{1,100}\}+[#a-z]?\.onmicrosoft\.com\b/gi, what: 'tenant placeholder' },
+  // {your B2C tenant name}, {your_tenant_name}, {TENANT_ID}, {allowed Azure AD Tenant 1 GUID}: words in braces that name
+  // what to fill in. B2C's claim resolvers ({Context:x}, {OIDC:x}, {RelyingPartyTenantId}, {tenant}) have a ':' or no
+  // space, '_' or '-'; format items ({0}) are digits.
+  {
+    id: 'brace-words',
+    re: /\{(?=[^{}:"<>\n]{0,100}?(?:your|tenant|name|guid|domain|app|client|secret|key|url|id\b))[A-Za-z][^{}:"<>\n]{0,100}?[ _-][^{}:"<>\n]{0,100}?\}/gi,
+    what: 'placeholder',
+    literal: '{',
+  },
 ];
+
+/**
+ * A header value (TenantId, PolicyId, BasePolicy ids) that holds template syntax: any placeholder above, or
+ * characters no tenant or policy id has and templates use ({0} format items as in `B2C_1A_{0}_SUSI`, `$tenantId`,
+ * `<tenant>`, `%{ }`, `****YOUR-TENANT****`). Such a value is a placeholder, not a typo: its format is not checked.
+ */
+export function isTemplatedValue(v: string): boolean {
+  return /[{}$<>%#*[\]]/.test(v) || isPlaceholderValue(v);
+}
 
 const ANY = new RegExp(PLACEHOLDERS.map((p) => p.re.source).join('|'), 'i');
 
