@@ -24,6 +24,32 @@ describeShared('reference rules (REF-001..011) on SocialAndLocalAccounts', () =>
     ]);
   });
 
+  // Was an error (SubjectNamingInfo read as a ClaimType reference: 70 errors on the corpus). The relyingparty article: it is
+  // "a reference to an output claim's PartnerClaimType"; the woodgrove demo has no ClaimType sub (upload-semantics.md §3).
+  it('REF-001: SubjectNamingInfo names an OutputClaim PartnerClaimType, not a ClaimType: clean without a ClaimType "sub"', () => {
+    let files = seed(clean(), SUSI, '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>', '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="subject"/>');
+    files = seed(files, SUSI, '<SubjectNamingInfo ClaimType="sub" />', '<SubjectNamingInfo ClaimType="subject" />');
+    expect(lintFiles(files, 'REF-001')).toEqual([]);
+  });
+
+  it('REF-001: a SubjectNamingInfo that names no output claim of its relying party is a warning, at the attribute', () => {
+    const files = seed(clean(), SUSI, '<SubjectNamingInfo ClaimType="sub" />', '<SubjectNamingInfo ClaimType="sbu" />');
+    expectFindings(lintFiles(files, 'REF-001'), 'REF-001', [
+      {
+        file: SUSI,
+        line: 34,
+        column: 26,
+        severity: 'warning',
+        message: "SubjectNamingInfo ClaimType 'sbu' names no output claim of this relying party: it refers to an OutputClaim's PartnerClaimType (or its ClaimTypeReferenceId when it has none). Did you mean 'sub'?",
+      },
+    ]);
+    // A ClaimType with that name does not make it right: the output claim is what it names.
+    const defined = seed(files, SUSI, '<SubjectNamingInfo ClaimType="sbu" />', '<SubjectNamingInfo ClaimType="email" />');
+    expectFindings(lintFiles(defined, 'REF-001'), 'REF-001', []);
+    const notOutput = seed(files, SUSI, '<SubjectNamingInfo ClaimType="sbu" />', '<SubjectNamingInfo ClaimType="newPassword" />');
+    expectFindings(lintFiles(notOutput, 'REF-001'), 'REF-001', [{ file: SUSI, line: 34, column: 26, severity: 'warning' }]);
+  });
+
   it('REF-001: a misspelled claim in a relying-party file resolves against its whole chain', () => {
     const files = seed(clean(), SUSI, '<OutputClaim ClaimTypeReferenceId="email" />', '<OutputClaim ClaimTypeReferenceId="emial" />');
     expectFindings(lintFiles(files, 'REF-001'), 'REF-001', [{ file: SUSI, line: 29, column: 22, message: "Did you mean 'email'?" }]);

@@ -24,13 +24,15 @@ function via(name: string, attribute: string): string {
   return s;
 }
 
-/** Element names that can hold a reference, and the kinds they can refer to. */
+/**
+ * Element names that can hold a reference, and the kinds they can refer to. SubjectNamingInfo is not one:
+ * its ClaimType names a relying-party OutputClaim's PartnerClaimType, not a ClaimType (upload-semantics.md §3).
+ */
 const REFERRING: ReadonlyMap<string, readonly DefKind[]> = new Map<string, DefKind[]>([
   ['InputClaim', ['ClaimType']],
   ['OutputClaim', ['ClaimType']],
   ['PersistedClaim', ['ClaimType']],
   ['DisplayClaim', ['ClaimType', 'DisplayControl']],
-  ['SubjectNamingInfo', ['ClaimType']],
   ['LocalizedString', ['ClaimType']],
   ['LocalizedCollection', ['ClaimType']],
   ['ClaimsExchange', ['TechnicalProfile']],
@@ -92,9 +94,6 @@ function referencesOfKind(elements: readonly XmlElement[], kind: DefKind, fn: (r
       case 'DisplayClaim':
         if (kind === 'ClaimType' && a.ClaimTypeReferenceId) fn(ref('ClaimType', el, 'ClaimTypeReferenceId'));
         if (kind === 'DisplayControl' && a.DisplayControlReferenceId) fn(ref('DisplayControl', el, 'DisplayControlReferenceId'));
-        break;
-      case 'SubjectNamingInfo':
-        if (kind === 'ClaimType' && a.ClaimType) fn(ref('ClaimType', el, 'ClaimType'));
         break;
       case 'LocalizedString':
       case 'LocalizedCollection':

@@ -1,3 +1,5 @@
+import { quote } from './quote.js';
+
 /** Levenshtein distance with an early exit once it exceeds `max`. */
 function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -35,5 +37,5 @@ export function nearest(id: string, candidates: Iterable<string>): string | unde
 /** ` Did you mean 'X'?` or ''. */
 export function didYouMean(id: string, candidates: Iterable<string>): string {
   const n = nearest(id, candidates);
-  return n ? ` Did you mean '${n}'?` : '';
+  return n ? ` Did you mean ${quote(n)}?` : '';
 }

@@ -1,5 +1,6 @@
 import type { DefKind } from '../../policy/policy.js';
 import { eachReference, type Reference } from '../../policy/references.js';
+import { quote } from '../../util/quote.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule, RuleMeta } from '../types.js';
 
@@ -33,7 +34,7 @@ export function unresolvedReferenceRule(meta: RuleMeta, kind: DefKind, skip?: (r
             severity: localization ? 'warning' : undefined,
             file: p,
             at: { element: ref.element, attribute: ref.attribute, text: ref.attribute === undefined },
-            message: `${ref.via} '${ref.id}': no ${NOUN[kind]} with this Id in this policy or its bases.${didYouMean(ref.id, set.visibleIds(kind, p))}`,
+            message: `${ref.via} ${quote(ref.id)}: no ${NOUN[kind]} with this Id in this policy or its bases.${didYouMean(ref.id, set.visibleIds(kind, p))}`,
           });
         });
       }
