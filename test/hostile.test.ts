@@ -70,7 +70,7 @@ interface JsonReport {
 }
 
 /** Writes one file into its own folder (so findings never mix), lints it by name, checks both output formats. */
-function lintOne(name: string, content: string | Uint8Array): { json: JsonReport; text: Run } {
+function lintOne(name: string, content: string | Uint8Array): { json: JsonReport; text: Run; dir: string } {
   const dir = mkdtempSync(path.join(tmp, 'case-'));
   writeFileSync(path.join(dir, name), content);
   const text = run([name], dir);
@@ -78,7 +78,7 @@ function lintOne(name: string, content: string | Uint8Array): { json: JsonReport
   const jsonRun = run([name, '--format', 'json'], dir);
   expectSane(jsonRun);
   expect(jsonRun.status).toBe(text.status);
-  return { json: JSON.parse(jsonRun.stdout) as JsonReport, text };
+  return { json: JSON.parse(jsonRun.stdout) as JsonReport, text, dir };
 }
 
 /** Exactly one error on the file, at line:column, shown in the text output as `file` then `line:column  error ... RULE`. */
@@ -229,11 +229,33 @@ describe('hostile input through the CLI: XML that is not a policy', () => {
     expectOneError('ns.xml', text, 'XML-004', 2, 23, /Namespace '.*2013\/07' is wrong/);
   });
 
-  it('a bare {Settings:X} between attributes: XML-001 at the brace', () => {
+  // Was an XML-001 error with the bare parser message. A template is not meant to be uploaded as it is
+  // (upload-semantics.md §4): one XML-007 message naming the token, a warning in plain lint, an error with --ready.
+  it('a bare {Settings:X} between attributes: one XML-007 "unbuilt template" at the brace; an error only with --ready', () => {
     const text = goodPolicy().replace(' TenantId=', ' {Settings:Tenant} TenantId=');
     // Line 2: `<TrustFrameworkPolicy xmlns="..."` then ` PolicySchemaVersion="0.3.0.0" ` then the token.
     const col = `<TrustFrameworkPolicy xmlns="${NS}" PolicySchemaVersion="0.3.0.0" `.length + 1;
-    expectOneError('bare.xml', text, 'XML-001', 2, col, /^Not well-formed XML: /);
+    const { json, text: plain, dir } = lintOne('bare.xml', text);
+    expect(plain.status).toBe(0);
+    expect(json.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual([`2:${col} warning XML-007`]);
+    expect(json.diagnostics[0]!.message).toBe(
+      "Unbuilt template: not well-formed XML until its template tokens are substituted ('{Settings:Tenant}' here), so it was not linted. Build it first (b2c-totp build) or lint the built output.",
+    );
+    const ready = run(['bare.xml', '--ready', '--format', 'json'], dir);
+    expect(ready.status).toBe(1);
+    expect((JSON.parse(ready.stdout) as JsonReport).diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`)).toEqual([`2:${col} error XML-007`]);
+  });
+
+  it('template tokens and a real defect: XML-001 at the real defect, not at the token', () => {
+    const text = goodPolicy()
+      .replace('TenantId="contoso.onmicrosoft.com"', 'TenantId={{TenantId}}')
+      .replace('<DataType>string</DataType>', '<DataType>string</DataTyp>');
+    const line = text.split('\n').findIndex((l) => l.includes('</DataTyp>')) + 1;
+    expectOneError('mixed.xml', text, 'XML-001', line, text.split('\n')[line - 1]!.indexOf('</DataTyp>') + 1, /Missing end tag for element DataType/);
+  });
+
+  it('text before a start tag is not a placeholder: <p>hi<br></p> stays XML-001', () => {
+    expectOneError('p.xml', `<TrustFrameworkPolicy xmlns="${NS}"><p>hi<br></p></TrustFrameworkPolicy>`, 'XML-001', 1, `<TrustFrameworkPolicy xmlns="${NS}"><p>hi<br>`.length + 1, /br/);
   });
 
   it('a raw < in an attribute value: XML-001 at the <', () => {

@@ -171,3 +171,33 @@ describeShared('XML rules (XML-001..006) on SocialAndLocalAccounts', () => {
     expect(errorsOf(d)).toEqual(['notes.xml:2:11 XML-001']);
   });
 });
+
+describeShared('XML-007 unbuilt templates on SocialAndLocalAccounts', () => {
+  const clean = (): Files => readFlavour('SocialAndLocalAccounts');
+  const xml = (d: Diagnostic[]) => d.filter((x) => x.ruleId.startsWith('XML-')).map((x) => `${x.file}:${x.line}:${x.column} ${x.severity} ${x.ruleId}`);
+
+  it('template syntax that breaks XML: one XML-007 warning per file at the token, no XML-001; errors with ready', () => {
+    // Line 7 is `  TenantId="yourtenant.onmicrosoft.com"` in every file; the token starts at column 12 or 13.
+    let files = seed(clean(), SUSI, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId={{TenantId}}');
+    files = seed(files, 'ProfileEdit.xml', 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="<b2c tenantname>.onmicrosoft.com"');
+    files = seed(files, 'PasswordReset.xml', 'TenantId="yourtenant.onmicrosoft.com"', '%{ if env == "prod" }DeploymentMode="Production"%{ endif } TenantId="yourtenant.onmicrosoft.com"');
+    files = seed(files, BASE, '<ContentDefinition Id="api.idpselections">\n        <LoadUri>~/tenant/templates/AzureBlue/idpSelector.cshtml</LoadUri>', '<ContentDefinition Id="api.idpselections">\n        <LoadUri>https://<yourstorageaccount>.blob.core.windows.net/idpSelector.html</LoadUri>');
+    const baseLine = files[BASE]!.split('\n').findIndex((l) => l.includes('<yourstorageaccount>')) + 1;
+    const want = [
+      'PasswordReset.xml:7:3 warning XML-007',
+      'ProfileEdit.xml:7:13 warning XML-007',
+      `SignUpOrSignin.xml:7:12 warning XML-007`,
+      `${BASE}:${baseLine}:26 warning XML-007`,
+    ];
+    const d = lintFiles(files);
+    expect(xml(d)).toEqual(want);
+    expect(d.find((x) => x.file === 'ProfileEdit.xml' && x.ruleId === 'XML-007')!.message).toContain("('<b2c tenantname>' here)");
+    expect(xml(lintFiles(files, undefined, { ready: true }))).toEqual(want.map((w) => w.replace('warning', 'error')));
+  });
+
+  it('a real defect stays an XML-001 error, also in a file that has template tokens elsewhere', () => {
+    let files = seed(clean(), SUSI, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="{{TenantId}}"');
+    files = seed(files, SUSI, '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />', '<DefaultUserJourney ReferenceId="SignUpOrSignIn" >');
+    expect(xml(lintFiles(files))).toEqual(['SignUpOrSignin.xml:36:3 error XML-001']);
+  });
+});

@@ -76,6 +76,7 @@ import invisibleCharacter from './xml/invisible-character.js';
 import notAPolicy from './xml/not-a-policy.js';
 import notWellFormed from './xml/not-well-formed.js';
 import skippedFile from './xml/skipped-file.js';
+import unbuiltTemplate from './xml/unbuilt-template.js';
 
 /** Every rule, sorted by id. Adding a rule: one file, one line here, one test, one docs page (npm run docs). */
 export const RULES: readonly Rule[] = [
@@ -124,6 +125,7 @@ export const RULES: readonly Rule[] = [
   notAPolicy,
   encoding,
   skippedFile,
+  unbuiltTemplate,
   elementOrder,
   xsd,
   azmfaProtocol,
