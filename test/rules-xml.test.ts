@@ -14,6 +14,7 @@ import { describeShared } from './helpers/shared.js';
 // Literal positions in the pinned starter pack (fc39b7d). Every starter-pack file begins with a UTF-8 BOM.
 const BASE = 'TrustFrameworkBase.xml';
 const SUSI = 'SignUpOrSignin.xml';
+const LOC = 'TrustFrameworkLocalization.xml';
 
 /** A set built from raw bytes, so encodings and the scanned flag can be controlled. */
 function lintBytes(files: Files, raw: Array<{ name: string; bytes: Uint8Array; scanned?: boolean }>): Diagnostic[] {
@@ -98,21 +99,42 @@ describeShared('XML rules (XML-001..006) on SocialAndLocalAccounts', () => {
     expect(lintFiles(files).filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('XML-003: a zero-width space in display text (the TOTP sample bug)', () => {
+  // Was an error: the TOTP sample carried this U+200B in display text for two years and uploaded (samples#517); the PR#547
+  // failure was a PowerShell script re-encoding the file (upload-semantics.md §5). In text it is a warning now.
+  it('XML-003: a zero-width space in display text (the TOTP sample) is a warning', () => {
     const files = seed(clean(), BASE, '<DisplayName>Facebook</DisplayName>\n          <Protocol', '<DisplayName>Face\u200Bbook</DisplayName>\n          <Protocol');
     expectFindings(lintFiles(files, 'XML-003'), 'XML-003', [
-      { file: BASE, line: 515, column: 28, severity: 'error', message: 'Invisible character U+200B (ZERO WIDTH SPACE); delete it.' },
+      { file: BASE, line: 515, column: 28, severity: 'warning', message: 'Invisible character U+200B (ZERO WIDTH SPACE) in text; it uploads, but shows up in copy-paste and search; delete it.' },
     ]);
+  });
+
+  it('XML-003: in a LocalizedString and a comment it is a warning; in an Id attribute, PolicyId text or an id metadata item an error', () => {
+    let files = seed(clean(), SUSI, '<DisplayName>PolicyProfile</DisplayName>', '<DisplayName>PolicyProfile</DisplayName><!-- note\u200B -->');
+    files = seed(files, SUSI, '<TechnicalProfile Id="PolicyProfile">', '<TechnicalProfile Id="Policy\u200BProfile">');
+    files = seed(files, SUSI, '<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>', '<PolicyId>B2C_1A_TrustFrameworkExtensions\u200B</PolicyId>');
+    files = seed(files, BASE, '<Item Key="ContentDefinitionReferenceId">api.localaccountsignin</Item>', '<Item Key="ContentDefinitionReferenceId">api.local\u200Baccountsignin</Item>');
+    files = seed(files, LOC, 'StringId="LocalAccountSigninEmailExchange">Local Account Signin</LocalizedString>', 'StringId="LocalAccountSigninEmailExchange">Local\u200B Account Signin</LocalizedString>');
+    const d = lintFiles(files, 'XML-003');
+    expect(d.map((x) => `${x.file}:${x.line}:${x.column} ${x.severity}`)).toEqual([
+      'SignUpOrSignin.xml:13:46 error',
+      'SignUpOrSignin.xml:22:33 error',
+      'SignUpOrSignin.xml:23:56 warning',
+      'TrustFrameworkBase.xml:916:63 error',
+      'TrustFrameworkLocalization.xml:221:105 warning',
+    ]);
+    expect(d[3]!.message).toBe('Invisible character U+200B (ZERO WIDTH SPACE) in metadata item ContentDefinitionReferenceId: it silently breaks matching (the value is no longer the Id or keyword it looks like); delete it.');
+    expect(d[0]!.message).toContain('in <PolicyId>');
+    expect(d[1]!.message).toContain('in the Id attribute of <TechnicalProfile>');
   });
 
   it('XML-003: a word joiner inside an Id also breaks the reference', () => {
     const files = seed(clean(), SUSI, '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />', '<DefaultUserJourney ReferenceId="SignUpOr\u2060SignIn" />');
     const d = lintFiles(files);
-    expectFindings(d, 'XML-003', [{ file: SUSI, line: 17, column: 46, message: 'U+2060 (WORD JOINER)' }]);
+    expectFindings(d, 'XML-003', [{ file: SUSI, line: 17, column: 46, severity: 'error', message: 'U+2060 (WORD JOINER) in the ReferenceId attribute of <DefaultUserJourney>' }]);
     expectFindings(d, 'REF-007', [{ file: SUSI, line: 17, column: 25 }]);
   });
 
-  it('XML-003: a BOM is fine at offset 0 and an error anywhere else', () => {
+  it('XML-003: a BOM is fine at offset 0 and reported anywhere else (a warning in display text)', () => {
     const files = seed(clean(), SUSI, '<DisplayName>PolicyProfile</DisplayName>', '<DisplayName>\uFEFFPolicyProfile</DisplayName>');
     expectFindings(lintFiles(files, 'XML-003'), 'XML-003', [{ file: SUSI, line: 23, column: 20, message: 'U+FEFF (BYTE ORDER MARK (not at the start of the file))' }]);
   });
