@@ -10,7 +10,7 @@ const rule: Rule = {
     summary:
       'An AzureMfa technical profile sends every input its operation requires, by partner name (PartnerClaimType, else ClaimTypeReferenceId), after IncludeTechnicalProfile merge.',
     description:
-      'The provider reads its inputs by partner name: OneWaySMS needs userPrincipalName and phoneNumber; Verify needs phoneNumber and verificationCode; GetAvailableDevices needs userPrincipalName; BeginVerifyOTP needs userPrincipalName, objectId and secretKey; VerifyOTP needs otpCode. A claim under another name must be mapped with PartnerClaimType.',
+      'The provider reads its inputs by partner name: OneWaySMS needs userPrincipalName and phoneNumber; Verify needs phoneNumber and verificationCode; GetAvailableDevices needs userPrincipalName; BeginVerifyOTP needs userPrincipalName, objectId and secretKey; VerifyOTP needs otpCode. A claim under another name must be mapped with PartnerClaimType. A required input missing is not an upload error: the profile fails at run time when a journey runs it, hence the message.',
     source: 'seeds/001 (D-MFATP) input-claim tables; totp-spec.md §1.1, §9 AZMFA-004; upload-errors.md §2 T1, T6',
     examples: {
       bad: '<TechnicalProfile Id="AzureMfa-BeginVerifyOTP">\n  ...\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId="secretKey" />\n    <InputClaim ClaimTypeReferenceId="userPrincipalName" />\n  </InputClaims>',
@@ -28,7 +28,7 @@ const rule: Rule = {
       report({
         file: f.policy,
         at: { element: f.element, attribute: 'Id' },
-        message: `AzureMfa technical profile '${f.tp.id}' (Operation ${op.name}) has no input claim for ${list}; add an InputClaim for ${missing.length > 1 ? 'each' : 'it'}, with PartnerClaimType when your claim has another name.`,
+        message: `AzureMfa technical profile '${f.tp.id}' (Operation ${op.name}) has no input claim for ${list}, which the operation requires: it fails at run time when the profile runs. Add an InputClaim for ${missing.length > 1 ? 'each' : 'it'}, with PartnerClaimType when your claim has another name.`,
       });
     }
   },

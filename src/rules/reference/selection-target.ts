@@ -12,8 +12,9 @@ const rule: Rule = {
     summary:
       'A ClaimsProviderSelection TargetClaimsExchangeId names a ClaimsExchange of the next step; a ValidationClaimsExchangeId names one in the same step.',
     description:
-      'A selection button whose target exchange does not exist in the following step cannot run; the service rejects selection steps that are not followed by the claims exchange they select.',
-    source: 'upload-errors.md §1 #15',
+      'A selection button whose target exchange does not exist in the following step cannot run; the service rejects selection steps that are not followed by the claims exchange they select. ' +
+      'A ValidationClaimsExchangeId that is not an exchange of its own step is a warning: the starter pack keeps the validation exchange in the same step, but no upload error for another placement is known.',
+    source: 'upload-errors.md §1 #15 (troubleshoot doc: a selection step must be followed by a claims exchange); ValidationClaimsExchangeId: starter pack CombinedSignInAndSignUp steps, no upload error known',
     examples: {
       bad: `<ClaimsProviderSelection TargetClaimsExchangeId="FacebookExchang" />
 ...
@@ -49,6 +50,8 @@ const rule: Rule = {
               report({
                 file,
                 at: { element: sel, attribute: 'ValidationClaimsExchangeId' },
+                // No upload error is known for it (only for selection steps not followed by an exchange): a warning.
+                severity: 'warning',
                 message: `ValidationClaimsExchangeId '${validation}' is not a ClaimsExchange of this step (Order ${step.order}) in ${j.kind} '${j.id}'.${didYouMean(validation, here)}`,
               });
             }
