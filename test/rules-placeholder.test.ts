@@ -95,6 +95,32 @@ describe('findPlaceholders', () => {
     ]);
   });
 
+  it('template families seen in real repositories (upload-semantics.md §4) are placeholders, each at its offset', () => {
+    const cases: Array<[string, string[], string]> = [
+      ['<a x="{{ tenantId }}"/>', ['{{ tenantId }}'], 'mustache'],
+      ['<a>${tenant_name}.onmicrosoft.com</a>', ['${tenant_name}'], 'dollar'],
+      ['<a x="1" %{ if env == "prod" }y="2"%{ endif }/>', ['%{ if env == "prod" }', '%{ endif }'], 'terraform'],
+      ['<a>__TenantId__</a>', ['__TenantId__'], 'dunder'],
+      ['<a>your-dev-tenant.onmicrosoft.com</a>', ['your-dev-tenant'], 'your-tenant'],
+      ['<a>your_b2c_tenant_name</a>', ['your_b2c_tenant_name'], 'your-tenant'],
+      ['<a>YOUR_TENANT_ID.onmicrosoft.com</a>', ['YOUR_TENANT_ID'], 'your-tenant'],
+      ['<a>tenant-name.onmicrosoft.com</a>', ['tenant-name.onmicrosoft.com'], 'tenant-name'],
+      ['<a>{tenant}.onmicrosoft.com</a>', ['{tenant}.onmicrosoft.com'], 'brace-tenant'],
+      ['<a>{your B2C tenant name}</a>', ['{your B2C tenant name}'], 'brace-words'],
+      ['<a>{your_tenant_name}</a>', ['{your_tenant_name}'], 'brace-words'],
+    ];
+    for (const [text, tokens, kind] of cases) {
+      expect(found(text)).toEqual(tokens.map((t) => [t, kind, text.indexOf(t)]));
+    }
+  });
+
+  it('what looks alike and is not a placeholder: claim resolvers, format items, {tenant} in a URL, plain words', () => {
+    const text =
+      '<a>https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration</a><b>{0}@{1}</b><c>{OAUTH-KV:campaign_id}</c>' +
+      '<d>{RelyingPartyTenantId}</d><e>Enter your tenant name</e><f>__proto</f><g>a__b__c</g><h>{Claim:given_name}</h><i>yourdomain.com</i>';
+    expect(found(text)).toEqual([]);
+  });
+
   it('matches {Settings:...} in any case, as the VS Code extension and build do, also in a file without "{Settings:"', () => {
     expect(found('<a>{settings:Tenant}</a><b>{SETTINGS:x}</b><c>{SeTtInGs:IdentityExperienceFrameworkAppId}</c>')).toEqual([
       ['{settings:Tenant}', 'settings', 3],

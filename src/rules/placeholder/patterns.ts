@@ -103,7 +103,7 @@ export function findPlaceholders(text: string): PlaceholderHit[] {
   const out: PlaceholderHit[] = [];
   let end = -1;
   for (const h of hits) {
-    if (h.end <= end) continue; // inside an earlier hit
+    if (h.start < end) continue; // inside (or overlapping) an earlier hit: `${x}.onmicrosoft.com` is one placeholder
     out.push(h);
     end = h.end;
   }
