@@ -198,6 +198,13 @@ describe('engine: bounded messages', () => {
     expect(d!.message.endsWith('…')).toBe(true);
   });
 
+  it('a list of files in a message shows five and says how many more (POL-005 with eight copies of one PolicyId)', () => {
+    const files: Files = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`p${i + 1}.xml`, tinyPolicy('B2C_1A_Same')]));
+    const d = lintFiles(files, 'POL-005');
+    expect(d).toHaveLength(8);
+    expect(d[0]!.message).toBe("PolicyId 'B2C_1A_Same' is also used by p2.xml, p3.xml, p4.xml, p5.xml, p6.xml and 2 more.");
+  });
+
   it('short messages and short quoted values are left as they are', () => {
     const files: Files = { 'p.xml': tinyPolicy('B2C_1A_P') };
     const msg = `Value '${'y'.repeat(100)}' and '${'z'.repeat(100)}' fit.`;

@@ -22,6 +22,12 @@ export function quote(value: string, max = QUOTE_MAX): string {
   return `'${clip(value, max)}'`;
 }
 
+/** Items joined with ', ', at most `max` of them, then "and N more": lists of files or ids stay short. */
+export function list(items: readonly string[], max = 5): string {
+  const shown = items.slice(0, max).map((i) => clip(i));
+  return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
 const QUOTED = /'([^'\n]*)'/g;
 
 /**

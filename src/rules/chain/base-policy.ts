@@ -1,4 +1,5 @@
 import { folderDistance } from '../../policy/set.js';
+import { list, quote } from '../../util/quote.js';
 import { didYouMean } from '../../util/suggest.js';
 import type { Rule } from '../types.js';
 
@@ -30,7 +31,7 @@ const rule: Rule = {
           at: { element: base.policyIdElement, text: true },
           // The upload itself works with whichever copy is in the tenant: this is ours to resolve, not the service's.
           severity: 'warning',
-          message: `Base policy '${base.policyId}' is in several folders equally near this file (${resolved.map((q) => q.path).join(', ')}); name the policy set in b2c-totp.config.json "sets" so it is clear which one this file builds on.`,
+          message: `Base policy ${quote(base.policyId)} is in several folders equally near this file (${list(resolved.map((q) => q.path))}); name the policy set in b2c-totp.config.json "sets" so it is clear which one this file builds on.`,
         });
         continue;
       }
@@ -40,7 +41,7 @@ const rule: Rule = {
       report({
         file: p,
         at: { element: base.policyIdElement, text: true },
-        message: `Base policy '${base.policyId}' is not in this policy set.${didYouMean(base.policyId, ids)} Add its file, or list it in "deployedPolicies" if it is already in the tenant.`,
+        message: `Base policy ${quote(base.policyId)} is not in this policy set.${didYouMean(base.policyId, ids)} Add its file, or list it in "deployedPolicies" if it is already in the tenant.`,
       });
     }
   },

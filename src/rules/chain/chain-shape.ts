@@ -1,3 +1,4 @@
+import { clip } from '../../util/quote.js';
 import { MAX_CHAIN_DEPTH, tenantPolicyKey } from '../../policy/set.js';
 import type { Rule } from '../types.js';
 
@@ -23,13 +24,13 @@ const rule: Rule = {
       // status.policy is the last policy walked; its base is the first repeated one. Only policies on the
       // loop itself report (each at its own BasePolicy); a policy that merely inherits into a loop does not.
       if (status.kind === 'cycle' && idEl && p.policyId && status.policy.base && tenantPolicyKey(status.policy.base.policyId) === tenantPolicyKey(p.policyId)) {
-        const loop = set.chain(p).map((q) => q.policyId).join(' -> ');
-        report({ file: p, at: { element: idEl, text: true }, message: `Inheritance cycle: ${loop} -> ${p.policyId}.` });
+        const loop = set.chain(p).map((q) => clip(q.policyId ?? '')).join(' -> ');
+        report({ file: p, at: { element: idEl, text: true }, message: `Inheritance cycle: ${loop} -> ${clip(p.policyId ?? '')}.` });
       } else if (status.kind === 'too-deep' && idEl && set.childrenOf(p).length === 0) {
         report({
           file: p,
           at: { element: idEl, text: true },
-          message: `Inheritance chain is deeper than ${MAX_CHAIN_DEPTH} levels: ${set.chain(p).map((q) => q.policyId).join(' -> ')} ...`,
+          message: `Inheritance chain is deeper than ${MAX_CHAIN_DEPTH} levels: ${set.chain(p).map((q) => clip(q.policyId ?? '')).join(' -> ')} ...`,
         });
       }
     }

@@ -1,3 +1,4 @@
+import { list as listOf, quote } from '../../util/quote.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -22,7 +23,7 @@ const rule: Rule = {
       if (list.length < 2) continue;
       for (const p of list) {
         const others = list.filter((q) => q !== p).map((q) => q.path);
-        report({ file: p, at: { element: p.root, attribute: 'PolicyId' }, message: `PolicyId '${p.policyId}' is also used by ${others.join(', ')}.` });
+        report({ file: p, at: { element: p.root, attribute: 'PolicyId' }, message: `PolicyId ${quote(p.policyId!)} is also used by ${listOf(others)}.` });
       }
     }
   },
