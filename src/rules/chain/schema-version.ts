@@ -1,3 +1,4 @@
+import { quote } from '../../util/quote.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -7,8 +8,8 @@ const rule: Rule = {
     category: 'chain',
     severity: 'error',
     summary: 'PolicySchemaVersion is 0.3.0.0.',
-    description: 'The service accepts only schema version 0.3.0.0 for custom policies.',
-    source: 'totp-spec.md §6.1, §9 POL-007',
+    description: 'PolicySchemaVersion is a required attribute with a four-part version (the schema rejects "0.3.0" or a missing value on upload), and 0.3.0.0 is the only schema version published for custom policies.',
+    source: 'TrustFrameworkPolicy_0.3.0.0.xsd (PolicySchemaVersion use="required", FourPartVersionNumber); upload-errors.md §1 #3 (schema validation on upload); totp-spec.md §6.1, §9 POL-007',
     examples: {
       bad: '<TrustFrameworkPolicy ... PolicySchemaVersion="0.3.0">',
       good: '<TrustFrameworkPolicy ... PolicySchemaVersion="0.3.0.0">',
@@ -21,7 +22,7 @@ const rule: Rule = {
       report({
         file: p,
         at: v === undefined ? { element: p.root } : { element: p.root, attribute: 'PolicySchemaVersion' },
-        message: v === undefined ? "TrustFrameworkPolicy has no PolicySchemaVersion; it must be '0.3.0.0'." : `PolicySchemaVersion '${v}' must be '0.3.0.0'.`,
+        message: v === undefined ? "TrustFrameworkPolicy has no PolicySchemaVersion; it must be '0.3.0.0'." : `PolicySchemaVersion ${quote(v)} must be '0.3.0.0'.`,
       });
     }
   },

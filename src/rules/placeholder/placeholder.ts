@@ -1,4 +1,5 @@
 import type { Rule } from '../types.js';
+import { quote } from '../../util/quote.js';
 import { findPlaceholders } from './patterns.js';
 
 const rule: Rule = {
@@ -7,10 +8,10 @@ const rule: Rule = {
     name: 'placeholder',
     category: 'placeholder',
     severity: 'info',
-    summary: 'Unreplaced placeholders (yourtenant, IEF app ids, {Settings:...}, pipeline tokens). Info in source; an error with --ready.',
+    summary: 'Unreplaced placeholders and template tokens (yourtenant, IEF app ids, {Settings:...}, {{x}}, ${x}, #{x}#, __x__, %{ }, your-tenant, {your tenant}.onmicrosoft.com). Info in source; an error with --ready.',
     description:
-      'Placeholders are normal in source that a build step fills in, so plain lint only notes them. Uploaded as they are, they fail ("TenantId ... is not same as the one in login tenant", "defines an invalid value for the metadata item client_id") or break sign-in at runtime. Use --ready (or b2c-totp build) to make them errors. B2C claim resolvers such as {Context:CorrelationId} or {Policy:TenantObjectId} are never flagged.',
-    source: 'upload-errors.md §1 #6, #23, §3.1 B2C-ENV-001; totp-spec.md §6.1',
+      'Placeholders are normal in source that a build step fills in: teams keep policies as templates and substitute values in CI ({Settings:X} for the VS Code extension, {{ tenantId }} in Microsoft\'s ieftool GitHub Actions sample, #{X}# and __X__ for Azure DevOps token replacement, ${var} and %{ if } for Terraform, your-tenant / {your tenant name}.onmicrosoft.com / tenant-name.onmicrosoft.com written by hand). So plain lint only notes them, and other rules never compare or format-check them. Uploaded as they are, they fail ("TenantId ... is not same as the one in login tenant", "defines an invalid value for the metadata item client_id") or break sign-in at runtime. Use --ready (or b2c-totp build) to make them errors. B2C claim resolvers such as {Context:CorrelationId} or {Policy:TenantObjectId} are never flagged.',
+    source: 'upload-semantics.md §4 (template families in real repositories); upload-errors.md §1 #6, #23, §3.1 B2C-ENV-001; totp-spec.md §6.1',
     examples: {
       bad: '<Item Key="client_id">ProxyIdentityExperienceFrameworkAppId</Item>',
       good: '<Item Key="client_id">00000000-1111-2222-3333-444444444444</Item>',
@@ -22,7 +23,7 @@ const rule: Rule = {
         report({
           file: p,
           at: { span: { start: hit.start, end: hit.end } },
-          message: `Placeholder '${hit.token}' (${hit.kind.what}) must be replaced before upload.`,
+          message: `Placeholder ${quote(hit.token)} (${hit.kind.what}) must be replaced before upload.`,
           severity: options.ready ? 'error' : undefined,
         });
       }
