@@ -95,6 +95,15 @@ describeShared('chain rules (POL-001..007) on SocialAndLocalAccounts', () => {
     expect(lintFiles(id, 'POL-002')).toEqual([]);
   });
 
+  it('POL-002: the id part may leave out the B2C_1A_ prefix the service adds; a template PolicyId is not compared; a real mismatch still is', () => {
+    const unprefixed = seed(clean(), SUSI, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="signup_signin"');
+    expect(lintFiles(unprefixed, 'POL-002')).toEqual([]);
+    const template = seed(clean(), SUSI, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="B2C_1A_{0}_signup_signin"');
+    expect(lintFiles(template, 'POL-002')).toEqual([]);
+    const other = seed(unprefixed, SUSI, 'PublicPolicyUri="http://yourtenant.onmicrosoft.com/B2C_1A_signup_signin"', 'PublicPolicyUri="http://yourtenant.onmicrosoft.com/B2C_1A_signin"');
+    expectFindings(lintFiles(other, 'POL-002'), 'POL-002', [{ file: SUSI, line: 9, column: 3, severity: 'warning', message: "expected 'http://yourtenant.onmicrosoft.com/signup_signin'" }]);
+  });
+
   it('POL-002: a placeholder for the tenant part alone is accepted', () => {
     let files = seed(clean(), SUSI, 'TenantId="yourtenant.onmicrosoft.com"', 'TenantId="contoso.onmicrosoft.com"');
     files = seed(files, SUSI, '<TenantId>yourtenant.onmicrosoft.com</TenantId>', '<TenantId>contoso.onmicrosoft.com</TenantId>');
