@@ -129,7 +129,7 @@ describeShared('reference rules (REF-001..011) on SocialAndLocalAccounts', () =>
         line: 17,
         column: 6,
         severity: 'error',
-        message: "Relying party B2C_1A_signup_signin runs technical profile 'SelfAsserted-Social' whose metadata ContentDefinitionReferenceId 'api.socialaccountsignup' names no content definition in its chain",
+        message: "Relying party B2C_1A_signup_signin runs technical profile 'SelfAsserted-Social' whose metadata ContentDefinitionReferenceId 'api.socialaccountsignup' names no content definition in its chain; the journey fails at run time when it shows that page",
         related: [{ file: BASE, line: 804, column: 54, message: "'api.socialaccountsignup' named here by 'SelfAsserted-Social'" }],
       },
       { file: BASE, line: 1198, column: 69, message: "Did you mean 'api.idpselections'?" },

@@ -49,7 +49,7 @@ const rule: Rule = {
       report({
         file: r.rp,
         at: { element: r.at },
-        message: `Relying party ${r.rp.policyId ?? r.rp.path} runs ${missing.map((m) => `technical profile '${m.tpId}' whose metadata ContentDefinitionReferenceId '${m.value}'`).join(', ')} names no content definition in its chain; the upload fails.${didYouMean(missing[0]!.value, visible)}`,
+        message: `Relying party ${r.rp.policyId ?? r.rp.path} runs ${missing.map((m) => `technical profile '${m.tpId}' whose metadata ContentDefinitionReferenceId '${m.value}'`).join(', ')} names no content definition in its chain; the journey fails at run time when it shows that page ("A content definition data uri is required").${didYouMean(missing[0]!.value, visible)}`,
         related: missing.map((m) => ({ file: m.item.policy, at: { element: m.item.element, text: true }, message: `'${m.value}' named here by '${m.tpId}' (${m.path})` })),
       });
     }
@@ -67,7 +67,7 @@ const rule: Rule = {
             file: p,
             severity: 'warning',
             at: { element: item, text: true },
-            message: `metadata ContentDefinitionReferenceId '${id}' of technical profile '${tpId}': no policy at or below this one defines a content definition with this Id; no relying party in the set runs the profile, but the upload of one that does fails.${didYouMean(id, set.visibleIds('ContentDefinition', p))}`,
+            message: `metadata ContentDefinitionReferenceId '${id}' of technical profile '${tpId}': no policy at or below this one defines a content definition with this Id; no relying party in the set runs the profile, but one that does fails at run time when it shows the page.${didYouMean(id, set.visibleIds('ContentDefinition', p))}`,
           });
         }
       }
