@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     lintMs += performance.now() - t0;
     for (const d of diagnostics) {
       if (d.severity === 'info') continue;
-      const f: Finding = { repo, set: setOf(d.file), file: d.file, line: d.line, column: d.column, rule: d.ruleId, message: short(d.message) };
+      const f: Finding = { repo, set: setOf(d.file), file: d.file, line: d.line, column: d.column, rule: d.ruleId, message: d.message };
       (d.severity === 'error' ? errors : warnings).push(f);
     }
     const t1 = performance.now();
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     const undecided = errors.filter((e) => !classify(e));
     if (undecided.length) {
       out.push(`\n✖ ${undecided.length} errors match no verdict class in test/corpus/verdicts.json; decide them (fix the rule, or add a class with evidence):`);
-      for (const e of undecided.slice(0, 60)) out.push(`  ${e.repo}/${e.file}:${e.line}:${e.column} ${e.rule} ${e.message}`);
+      for (const e of undecided.slice(0, 60)) out.push(`  ${e.repo}/${e.file}:${e.line}:${e.column} ${e.rule} ${short(e.message)}`);
       failed = true;
     } else {
       const baseline: Baseline = {
@@ -219,7 +219,12 @@ async function main(): Promise<void> {
         errors: errors.map((e) => ({ ...e, verdict: classify(e)!.id })),
         warnings,
       };
-      writeFileSync(BASELINE, `${JSON.stringify(baseline, null, 1)}\n`);
+      // One finding a line: a baseline change reads as a diff of findings.
+      const lines = (list: object[]) => list.map((x) => JSON.stringify(x)).join(',\n');
+      writeFileSync(
+        BASELINE,
+        `{"version": 1,\n"note": ${JSON.stringify(baseline.note)},\n"errors": [\n${lines(baseline.errors)}\n],\n"warnings": [\n${lines(baseline.warnings)}\n]}\n`,
+      );
       out.push(`\nbaseline written: ${errors.length} errors, ${warnings.length} warnings.`);
     }
   } else {
@@ -234,7 +239,7 @@ async function main(): Promise<void> {
     const wFresh = warnings.filter((w) => !wKnown.has(key(w))).length;
     const wGone = baseline.warnings.filter((w) => !wNow.has(key(w))).length;
     out.push(`baseline: ${baseline.errors.length} errors; new ${fresh.length}, gone ${gone.length}; warnings new ${wFresh}, gone ${wGone}`);
-    for (const e of fresh.slice(0, 80)) out.push(`  NEW ${e.repo}/${e.file}:${e.line}:${e.column} ${e.rule} ${e.message}`);
+    for (const e of fresh.slice(0, 80)) out.push(`  NEW ${e.repo}/${e.file}:${e.line}:${e.column} ${e.rule} ${short(e.message)}`);
     for (const e of gone.slice(0, 20)) out.push(`  gone ${e.repo}/${e.file}:${e.line}:${e.column} ${e.rule}`);
     if (fresh.length) failed = true;
     if (gone.length || wFresh || wGone) out.push('  (update with `npm run corpus -- --update` and commit the baseline on its own)');
