@@ -48,6 +48,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--layer', 'add a TrustFrameworkExtensions_TOTP.xml layer and new relying parties; change no existing file (default)')
     .option('--inline', 'edit the extension file and relying parties in place instead')
     .option('--regenerate', 'layer mode: rewrite the files an earlier inject wrote, after your policies or options changed')
+    .option('--replace-phone', 'journeys that run phone MFA: the TOTP journey leaves the phone steps out (default: users get both)')
+    .option('--strict', 'exit 1, writing nothing, when a relying party that signs users in (or one that could not be analysed) is skipped')
     .option('--page-version <version>', 'selfasserted page contract version for the TOTP pages (default 2.1.26, at least 2.1.14)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: b2c-totp.config.json in this folder or above)')

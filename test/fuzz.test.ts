@@ -91,7 +91,8 @@ describeShared('fuzz: mutated starter-pack policies never make lint or inject th
         const diagnostics = runRules(RULES, set, { ready: false });
         // inject on the same broken input: a plan or clear problems, never an exception.
         const plan = planInjection(set, { mode: ms.length % 2 ? 'inline' : 'layer', issuer: 'Contoso' });
-        expect(plan.problems.length > 0 || plan.changes.length > 0 || plan.notes.length > 0).toBe(true);
+        expect(plan.problems.length > 0 || plan.changes.length > 0 || plan.notes.length > 0 || plan.relyingParties.length > 0).toBe(true);
+        for (const r of plan.relyingParties) if (r.status === 'skipped') expect(r.reason).toMatch(/\S/);
         for (const d of diagnostics) {
           expect(d.line).toBeGreaterThanOrEqual(1);
           expect(d.column).toBeGreaterThanOrEqual(1);

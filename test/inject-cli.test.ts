@@ -84,7 +84,7 @@ describe('b2c-totp inject (CLI)', () => {
     expect((await cli(['inject', 'policies', '--page-version', '2.1.9'], cwd)).stderr).toBe('b2c-totp: --page-version 2.1.9 is too old for TOTP: use 2.1.14 or newer.\n');
   });
 
-  it('a refusal exits 1 with one line per problem and writes nothing', async () => {
+  it('nothing protected: exit 1, one line per skipped relying party, nothing written', async () => {
     const cwd = workspace();
     rmSync(path.join(cwd, 'policies', 'Base.xml'));
     const before = snapshot(path.join(cwd, 'policies'));
@@ -92,27 +92,38 @@ describe('b2c-totp inject (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       [
-        'error policies/PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete in this set (missing-base); add the missing files.',
-        'error policies/SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete in this set (missing-base); add the missing files.',
-        '✖ inject stopped: 2 problems; no file was written.',
+        '  skip policies/PasswordReset.xml (PasswordReset): policies/PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete: base policy B2C_1A_ContosoBase is not in the set; add its file to the input.',
+        '  skip policies/SignIn.xml (SignIn): policies/SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete: base policy B2C_1A_ContosoBase is not in the set; add its file to the input.',
+        "Issuer (the name the authenticator app shows) defaulted to 'contoso'; set it with --issuer or \"issuer\" in b2c-totp.config.json.",
+        '✖ no relying party was protected; see the reasons above. Nothing was written.',
         '',
       ].join('\n'),
     );
     expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
   });
 
-  it('hostile input: a DOCTYPE (external entity) is refused with file:line:column, nothing read or written', async () => {
+  it('hostile input: a DOCTYPE (external entity) skips that relying party with file:line:column; --strict fails and writes nothing', async () => {
     const cwd = workspace();
     const rp = path.join(cwd, 'policies', 'SignIn.xml');
     writeFileSync(rp, readFileSync(rp, 'utf8').replace('<?xml version="1.0" encoding="utf-8" ?>\n', '<?xml version="1.0" encoding="utf-8" ?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'));
     const before = snapshot(path.join(cwd, 'policies'));
-    const r = await cli(['inject', 'policies', '--write'], cwd);
-    expect(r.code).toBe(1);
-    expect(r.stdout.split('\n')[0]).toBe(
-      'error policies/SignIn.xml:2:1: DOCTYPE declarations are not allowed in policy files (entities could expand or read files); remove it.',
-    );
-    expect(r.stdout).not.toContain('root:');
+    const skipLine =
+      '  skip policies/SignIn.xml (no journey): policies/SignIn.xml:2:1: DOCTYPE declarations are not allowed in policy files (entities could expand or read files); remove it. (the file cannot upload; fix it)';
+    const strict = await cli(['inject', 'policies', '--write', '--strict'], cwd);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout.split('\n')).toContain(skipLine);
+    expect(strict.stdout.trimEnd().split('\n').at(-1)).toBe('✖ --strict: 1 relying party was skipped that sign users in or could not be analysed; no file was written.');
+    expect(strict.stdout).not.toContain('root:');
     expect(snapshot(path.join(cwd, 'policies'))).toEqual(before);
+    // Without --strict the other relying party is protected, and the skip is reported.
+    const r = await cli(['inject', 'policies', '--write', '--issuer', 'Contoso'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      "TOTP plan (layer mode, issuer 'Contoso')",
+      skipLine,
+      '  protect policies/PasswordReset.xml (PasswordReset): TOTP before step 2 (ClaimsExchange: LocalAccountWritePasswordUsingObjectId), in journey PasswordReset_TOTP',
+    ]);
+    expect(Object.keys(snapshot(path.join(cwd, 'policies')))).toEqual([...Object.keys(before), 'Extensions_TOTP.xml', 'PasswordReset_TOTP.xml'].sort());
   });
 
   it('--format json', async () => {

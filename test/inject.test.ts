@@ -254,36 +254,51 @@ describe('totpIdentifier sources', () => {
   });
 });
 
-describe('refusals are clear and write nothing', () => {
+describe('skips are per relying party, with one line each; the others are still protected', () => {
   const base = readDir(CONTOSO);
+  const outcomes = (files: Files, opts = {}) => injectFiles(files, opts).plan.relyingParties.map((r) => `${r.path} ${r.status}${r.reason ? `: ${r.reason}` : ''}`);
 
-  it('a broken file', () => {
+  it('a relying-party file that does not parse is skipped; the other relying party is protected', () => {
     const { plan } = injectFiles({ ...base, 'SignIn.xml': base['SignIn.xml']!.replace('</RelyingParty>', '</RelyingPartie>') });
-    expect(plan.changes).toEqual([]);
-    expect(plan.problems).toEqual(['SignIn.xml:20:5: Not well-formed XML: Missing end tag for element RelyingParty (found </RelyingPartie>)']);
+    expect(plan.problems).toEqual([]);
+    expect(plan.relyingParties).toEqual([
+      {
+        path: 'SignIn.xml',
+        policyId: 'B2C_1A_ContosoSignIn',
+        journey: undefined,
+        status: 'skipped',
+        reason: 'SignIn.xml:20:5: Not well-formed XML: Missing end tag for element RelyingParty (found </RelyingPartie>) (the file cannot upload; fix it)',
+        signIn: false,
+      },
+      { path: 'PasswordReset.xml', policyId: 'B2C_1A_ContosoPasswordReset', journey: 'PasswordReset', status: 'protected', signIn: true },
+    ]);
+    expect(plan.changes.map((c) => c.path)).toEqual(['Extensions_TOTP.xml', 'PasswordReset_TOTP.xml']);
   });
 
   it('no relying party', () => {
     const { plan } = injectFiles({ 'Base.xml': base['Base.xml']!, 'Extensions.xml': base['Extensions.xml']! });
-    expect(plan.problems).toEqual(['No relying-party policy (a file with <RelyingParty> and <DefaultUserJourney>) in the set: nothing to protect.']);
+    expect(plan.relyingParties).toEqual([]);
+    expect(plan.changes).toEqual([]);
+    expect(plan.notes).toEqual(['No relying-party policy (a file with <RelyingParty>) in the set: nothing to protect.']);
   });
 
   it('a missing base policy', () => {
     const { 'Base.xml': _, ...rest } = base;
-    const { plan } = injectFiles(rest);
-    expect(plan.problems).toEqual([
-      'PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete in this set (missing-base); add the missing files.',
-      'SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete in this set (missing-base); add the missing files.',
+    expect(outcomes(rest)).toEqual([
+      'PasswordReset.xml skipped: PasswordReset.xml:2:1: the BasePolicy chain of B2C_1A_ContosoPasswordReset is not complete: base policy B2C_1A_ContosoBase is not in the set; add its file to the input.',
+      'SignIn.xml skipped: SignIn.xml:2:1: the BasePolicy chain of B2C_1A_ContosoSignIn is not complete: base policy B2C_1A_ContosoBase is not in the set; add its file to the input.',
     ]);
   });
 
-  it('a journey it cannot protect (no SendClaims)', () => {
+  it('a journey with no SendClaims; a journey --journey leaves out', () => {
     const files = seed(base, 'Base.xml', '                <OrchestrationStep Order="3" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />\n            </OrchestrationSteps>\n        </UserJourney>\n        <UserJourney Id="PasswordReset">', '            </OrchestrationSteps>\n        </UserJourney>\n        <UserJourney Id="PasswordReset">');
-    const { plan } = injectFiles(files, { journeys: ['SignIn'] });
-    expect(plan.problems).toEqual(["SignIn.xml:10:9: journey 'SignIn' has no SendClaims step; it cannot be protected."]);
+    expect(outcomes(files, { journeys: ['SignIn'] })).toEqual([
+      "PasswordReset.xml skipped: journey 'PasswordReset' is not one of the --journey values.",
+      "SignIn.xml skipped: SignIn.xml:10:9: journey 'SignIn' has no SendClaims step that issues a token; there is nothing to protect.",
+    ]);
   });
 
-  it('an unknown --journey', () => {
+  it('an unknown --journey stops the run', () => {
     expect(injectFiles(base, { journeys: ['SignUp'] }).plan.problems).toEqual(['--journey SignUp: no relying party in the set uses this journey as its DefaultUserJourney.']);
   });
 
@@ -296,8 +311,10 @@ describe('refusals are clear and write nothing', () => {
     );
     const { plan } = injectFiles(files);
     expect(plan.changes).toEqual([]);
-    expect(plan.problems).toEqual([
-      "Extensions.xml:22:17: TechnicalProfile 'AzureMfa-VerifyOTP' already exists and differs from what b2c-totp would generate; rename or remove it, then run inject again.",
+    const reason = "Extensions.xml:22:17: TechnicalProfile 'AzureMfa-VerifyOTP' is also a TOTP building block b2c-totp generates, and differs from it; rename or remove yours, then run inject again.";
+    expect(plan.relyingParties.map((r) => [r.status, r.reason])).toEqual([
+      ['skipped', reason],
+      ['skipped', reason],
     ]);
   });
 
@@ -306,8 +323,8 @@ describe('refusals are clear and write nothing', () => {
     const files = seed(base, 'Extensions.xml', '            <!-- Contoso\'s own claims go here. -->', '            <ClaimType Id="totpIdentifier">\n                <DisplayName>Mine</DisplayName>\n                <DataType>int</DataType>\n            </ClaimType>');
     const { plan } = injectFiles(files);
     expect(plan.changes).toEqual([]);
-    expect(plan.problems.length).toBeGreaterThan(0);
-    expect(plan.problems.every((p) => /^Extensions_TOTP\.xml:\d+:\d+: the result would not lint clean \(TOTP-014\): /.test(p))).toBe(true);
+    expect(plan.relyingParties.map((r) => r.status)).toEqual(['skipped', 'skipped']);
+    for (const r of plan.relyingParties) expect(r.reason).toMatch(/^Extensions_TOTP\.xml:\d+:\d+: the result would not lint clean \(TOTP-014\): /);
   });
 
   it('a generated file the user edited', () => {

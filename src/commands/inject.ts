@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { collectFiles, loadPolicySet, toDisplayPath, UsageError } from '../policy/load.js';
 import type { PolicySet } from '../policy/set.js';
 import { type PageVersion, SELFASSERTED_PAGE, compareVersions, formatVersion } from '../totp/catalogue.js';
-import { type InjectPlan, planInjection } from '../totp/inject.js';
+import { type InjectPlan, planInjection, type RelyingPartyOutcome } from '../totp/inject.js';
 import { colorFor } from '../util/color.js';
 import { unifiedDiff } from '../util/diff.js';
 import { fileText } from '../xml/read.js';
@@ -22,6 +22,8 @@ export interface InjectCommandOptions {
   format: string;
   config?: string;
   regenerate?: boolean;
+  replacePhone?: boolean;
+  strict?: boolean;
 }
 
 /** `b2c-totp inject`: plan, show, and (with --write or --out) apply. Returns the exit code. */
@@ -43,6 +45,7 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
     journeys: split(opts.journey),
     identifiers: split(opts.identifier),
     regenerate: opts.regenerate,
+    replacePhone: opts.replacePhone,
   });
   if (!opts.issuer && !config.issuer) plan.notes.push(`Issuer (the name the authenticator app shows) defaulted to '${issuer}'; set it with --issuer or "issuer" in b2c-totp.config.json.`);
 
@@ -55,7 +58,8 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
     }
   }
 
-  if (plan.problems.length === 0) {
+  const outcome = verdict(plan, !!opts.strict);
+  if (outcome.ok) {
     if (opts.write) {
       writeFilesTransaction(plan.changes, (abs) => toDisplayPath(abs, io.cwd));
     } else if (outDir) {
@@ -66,9 +70,38 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
     }
   }
 
-  if (opts.format === 'json') io.stdout.write(`${JSON.stringify(planJson(plan, issuer), null, 2)}\n`);
-  else io.stdout.write(renderPlan(plan, issuer, { write: !!opts.write, out: opts.out }, colorFor(io.stdout, io.env)));
-  return plan.problems.length ? 1 : 0;
+  if (opts.format === 'json') io.stdout.write(`${JSON.stringify(planJson(plan, issuer, outcome), null, 2)}\n`);
+  else io.stdout.write(renderPlan(plan, issuer, { write: !!opts.write, out: opts.out }, outcome, colorFor(io.stdout, io.env)));
+  return outcome.ok ? 0 : 1;
+}
+
+interface Verdict {
+  ok: boolean;
+  /** Why the run failed, one line (no file written). */
+  failure?: string;
+}
+
+/**
+ * Exit codes for CI: 1 when the run cannot go ahead (problems), when no relying party ends up
+ * protected (nothing to show for the run), or with --strict when a relying party that signs users in,
+ * or one inject could not analyse (a file that does not parse, an incomplete chain), is skipped.
+ * Skipping journeys that sign no directory user in is never a failure.
+ */
+function verdict(plan: InjectPlan, strict: boolean): Verdict {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  if (plan.problems.length) return { ok: false, failure: `inject stopped: ${n(plan.problems.length, 'problem')}; no file was written.` };
+  const done = plan.relyingParties.filter((r) => r.status !== 'skipped');
+  if (done.length === 0) {
+    return { ok: false, failure: plan.relyingParties.length ? 'no relying party was protected; see the reasons above. Nothing was written.' : 'no relying party in the input; nothing was written.' };
+  }
+  const strictFails = plan.relyingParties.filter(mustProtect);
+  if (strict && strictFails.length) return { ok: false, failure: `--strict: ${strictFails.length === 1 ? '1 relying party was' : `${strictFails.length} relying parties were`} skipped that sign users in or could not be analysed; no file was written.` };
+  return { ok: true };
+}
+
+/** A skipped relying party that signs users in, or that could not be analysed far enough to know. */
+function mustProtect(r: RelyingPartyOutcome): boolean {
+  return r.status === 'skipped' && (r.signIn || !/never reads or writes a directory user|is not one of the --journey values/.test(r.reason ?? ''));
 }
 
 function split(list: string[] | undefined): string[] | undefined {
@@ -102,11 +135,14 @@ function commonRoot(set: PolicySet, plan: InjectPlan, inputs: string[], cwd: str
   return root;
 }
 
-function planJson(plan: InjectPlan, issuer: string) {
+function planJson(plan: InjectPlan, issuer: string, outcome: Verdict) {
   return {
     version: 1,
     mode: plan.mode,
     issuer,
+    ok: outcome.ok,
+    ...(outcome.failure ? { failure: outcome.failure } : {}),
+    relyingParties: plan.relyingParties,
     protected: plan.protected.map((p) => ({ relyingParty: p.relyingParty.path, policyId: p.relyingParty.policyId, journey: p.journeyId, copy: p.copyId, insertedBefore: p.beforeWhat })),
     alreadyProtected: plan.alreadyProtected,
     identifiers: plan.identifiers,
@@ -117,20 +153,28 @@ function planJson(plan: InjectPlan, issuer: string) {
   };
 }
 
-function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out?: string }, color: ReturnType<typeof colorFor>): string {
+function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out?: string }, outcome: Verdict, color: ReturnType<typeof colorFor>): string {
   const out: string[] = [];
   if (plan.problems.length) {
     for (const p of plan.problems) out.push(`${color.red('error')} ${p}`);
-    out.push(color.red(`✖ inject stopped: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; no file was written.`));
+    out.push(color.red(`✖ ${outcome.failure}`));
     return `${out.join('\n')}\n`;
   }
+  const rpLines = plan.relyingParties.map((r) => {
+    const label = `${r.path} (${r.journey ?? 'no journey'})`;
+    if (r.status === 'already-protected') return `  already protected ${label}: the journey already verifies an authenticator code`;
+    if (r.status === 'skipped') return `  ${color.yellow('skip')} ${label}: ${r.reason ?? ''}`;
+    const p = plan.protected.find((x) => x.relyingParty.path === r.path)!;
+    return `  protect ${label}: TOTP before ${p.beforeWhat}, in journey ${p.copyId}`;
+  });
   if (plan.changes.length === 0) {
+    if (plan.relyingParties.some((r) => r.status === 'skipped')) out.push(...rpLines);
     for (const n of plan.notes) out.push(n);
+    if (!outcome.ok) out.push(color.red(`✖ ${outcome.failure}`));
     return `${out.join('\n')}\n`;
   }
   out.push(color.bold(`TOTP plan (${plan.mode} mode, issuer '${issuer}')`));
-  for (const p of plan.protected) out.push(`  protect ${p.relyingParty.path} (${p.journeyId}): TOTP before ${p.beforeWhat}, in journey ${p.copyId}`);
-  for (const a of plan.alreadyProtected) out.push(`  already protected: ${a}`);
+  out.push(...rpLines);
   out.push(`  totpIdentifier from: ${plan.identifiers.join(', ')} (first one the user has)`);
   if (plan.upnOverrides.length) out.push(`  userPrincipalName output added to: ${plan.upnOverrides.join(', ')}`);
   for (const n of plan.notes) out.push(`  ${n}`);
@@ -140,6 +184,10 @@ function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out
     out.push(color.level > 0 ? colourDiff(diff, color) : diff.replace(/\n$/, ''));
   }
   out.push('');
+  if (!outcome.ok) {
+    out.push(color.red(`✖ ${outcome.failure}`));
+    return `${out.join('\n')}\n`;
+  }
   const files = plan.changes.map((c) => `${c.path}${c.before === undefined ? ' (new)' : ''}`).join(', ');
   if (how.write) out.push(color.green(`✔ wrote ${files}`));
   else if (how.out) out.push(color.green(`✔ wrote the whole set with TOTP to ${how.out}`));

@@ -2,11 +2,13 @@ import path from 'node:path';
 import { XmlElement } from '../xml/nodes.js';
 import { type ClaimRef, type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs } from '../policy/effective.js';
 import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step } from '../policy/journey.js';
+import { buildFlow, claimsProduced } from './flow.js';
+import { operationsRun } from './azuremfa.js';
 import { type DefKind, Policy } from '../policy/policy.js';
 import { childOrder } from '../policy/schema-order.js';
 import { PolicySet } from '../policy/set.js';
 import { attributeSpans, child, children, textOf, textSpan } from '../xml/element.js';
-import { type Edit, type TextStyle, appendChildren, applyEdits, detectStyle, indentOfLine, insertAfter, reindent, xml } from '../xml/edit.js';
+import { type Edit, type TextStyle, appendChildren, applyEdits, detectStyle, escapeXml, indentOfLine, insertAfter, reindent, xml } from '../xml/edit.js';
 import { fileText, parseXmlText } from '../xml/read.js';
 import { policyFromBytes } from '../policy/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
@@ -28,6 +30,8 @@ export interface InjectOptions {
   pageVersion?: PageVersion;
   /** Layer mode: rewrite files an earlier run generated even when they would change. */
   regenerate?: boolean;
+  /** The TOTP journey drops the phone-MFA steps (and the steps that only save what they collected). */
+  replacePhone?: boolean;
 }
 
 export interface FileChange {
@@ -48,15 +52,29 @@ export interface ProtectedJourney {
   beforeWhat: string;
 }
 
+/** What inject did, or would do, for one relying party of the set. */
+export interface RelyingPartyOutcome {
+  path: string;
+  policyId: string | undefined;
+  journey: string | undefined;
+  status: 'protected' | 'already-protected' | 'skipped';
+  /** One line, for skipped: why, and what would make it work. */
+  reason?: string;
+  /** The RP's journey signs a directory user in. */
+  signIn: boolean;
+}
+
 export interface InjectPlan {
   mode: 'layer' | 'inline';
   changes: FileChange[];
   protected: ProtectedJourney[];
   alreadyProtected: string[];
+  /** Every relying party of the set (generated copies excepted), in file order. */
+  relyingParties: RelyingPartyOutcome[];
   identifiers: string[];
   upnOverrides: string[];
   notes: string[];
-  /** Reasons the injection cannot be done; when non-empty, `changes` is empty. */
+  /** Reasons the whole run cannot go ahead (bad options, an edited generated file); when non-empty, `changes` is empty. */
   problems: string[];
 }
 
@@ -72,138 +90,321 @@ function isGenerated(p: Policy): boolean {
 
 const TOTP_SUB_JOURNEY_IDS = new Set(['totpfactor-input', 'totpfactor-verify']);
 
+/** A relying party inject will protect, with what the analysis found. */
+interface Target {
+  rp: Policy;
+  parent: Policy;
+  journey: EffectiveJourney;
+  outcome: RelyingPartyOutcome;
+  /** Index (in journey.steps) of the step TOTP goes before. */
+  insertAt: number;
+  /** Indexes of steps the TOTP copy leaves out (--replace-phone). */
+  drop: number[];
+  /** The journey is defined (in whole or part) in the relying-party file. */
+  inRp: boolean;
+  /** Claims the steps before TOTP produce: totpIdentifier candidates. */
+  produced: Set<string>;
+  /** Profiles that need a userPrincipalName output. */
+  upn: Set<string>;
+}
+
 /** Plans the injection. Pure: reads the set, returns file contents; the caller writes them. */
 export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPlan {
-  const plan: InjectPlan = { mode: opts.mode, changes: [], protected: [], alreadyProtected: [], identifiers: [], upnOverrides: [], notes: [], problems: [] };
-  const pageVersion = opts.pageVersion ?? SELFASSERTED_PAGE.latestKnown;
+  const plan: InjectPlan = { mode: opts.mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [] };
 
   // Files we generated earlier are set aside: the plan is computed from the user's own files.
   const generated = fullSet.policies.filter(isGenerated);
   const set = generated.length ? new PolicySet(fullSet.policies.filter((p) => !isGenerated(p)), fullSet.broken, fullSet.deployed) : fullSet;
 
+  // Files that do not parse: a relying party among them is skipped; the others only matter to chains.
   for (const b of set.broken) {
     const pos = b.lines.position(b.problem.start);
-    plan.problems.push(`${b.path}:${pos.line}:${pos.column}: ${b.problem.message}`);
+    const where = `${b.path}:${pos.line}:${pos.column}`;
+    if (/<RelyingParty[\s>]/.test(b.text)) {
+      plan.relyingParties.push({ path: b.path, policyId: /PolicyId\s*=\s*"([^"]*)"/.exec(b.text)?.[1], journey: undefined, status: 'skipped', reason: `${where}: ${b.problem.message} (the file cannot upload; fix it)`, signIn: false });
+    } else if (b.problem.kind !== 'not-a-policy') {
+      plan.notes.push(`${where}: ${b.problem.message} (not used)`);
+    }
   }
-  const rps = set.policies.filter((p) => p.relyingParty && p.defaultUserJourney);
-  if (rps.length === 0) plan.problems.push('No relying-party policy (a file with <RelyingParty> and <DefaultUserJourney>) in the set: nothing to protect.');
-  for (const rp of rps) {
-    const status = set.chainStatus(rp);
-    if (status.kind !== 'complete') plan.problems.push(at(rp, rp.root.start, `the BasePolicy chain of ${rp.policyId} is not complete in this set (${status.kind}); add the missing files.`));
-  }
-  if (plan.problems.length) return plan;
-
-  // Which journeys to protect.
   const wanted = opts.journeys?.map((j) => j.toLowerCase());
-  const targets: Array<{ rp: Policy; parent: Policy; journey: EffectiveJourney }> = [];
-  for (const rp of rps) {
-    const ref = rp.defaultUserJourney!.attributes.ReferenceId ?? '';
-    const parent = set.parent(rp);
-    if (!parent) continue;
-    const journey = effectiveJourney(set, rp, 'UserJourney', ref);
-    if (!journey) {
-      plan.problems.push(at(rp, rp.defaultUserJourney!.start, `DefaultUserJourney '${ref}' does not exist in the chain.`));
-      continue;
-    }
-    if (wanted ? !wanted.includes(journey.id.toLowerCase()) : !signsUserIn(set, rp, journey)) continue;
-    if (journey.steps.some((s) => invokedSubJourneys(s).some((c) => TOTP_SUB_JOURNEY_IDS.has(c.toLowerCase())))) {
-      plan.alreadyProtected.push(`${rp.path} (${journey.id})`);
-      continue;
-    }
-    if (journey.layers.some((l) => l.policy === rp)) {
-      plan.problems.push(at(rp, journey.layers.find((l) => l.policy === rp)!.element.start, `journey '${journey.id}' is defined in the relying-party file itself; move it to a base policy so a TOTP copy can be made.`));
-      continue;
-    }
-    targets.push({ rp, parent, journey });
-  }
   if (wanted) {
     for (const j of opts.journeys!) {
-      const known = rps.some((rp) => (rp.defaultUserJourney!.attributes.ReferenceId ?? '').toLowerCase() === j.toLowerCase());
+      const known = set.policies.some((rp) => (rp.defaultUserJourney?.attributes.ReferenceId ?? '').toLowerCase() === j.toLowerCase());
       if (!known) plan.problems.push(`--journey ${j}: no relying party in the set uses this journey as its DefaultUserJourney.`);
     }
   }
   if (plan.problems.length) return plan;
-  if (targets.length === 0) {
-    if (plan.alreadyProtected.length) plan.notes.push('TOTP is already present: every selected journey already runs the TOTP sub-journeys.');
-    else plan.problems.push('No relying party has a journey that signs a user in; name one with --journey.');
-    return plan;
+
+  const targets: Target[] = [];
+  for (const rp of set.policies.filter((p) => p.relyingParty)) {
+    const outcome: RelyingPartyOutcome = { path: rp.path, policyId: rp.policyId, journey: undefined, status: 'skipped', signIn: false };
+    plan.relyingParties.push(outcome);
+    const t = analyse(set, rp, outcome, wanted, opts);
+    if (t === 'already') {
+      outcome.status = 'already-protected';
+      plan.alreadyProtected.push(`${rp.path} (${outcome.journey})`);
+    } else if (typeof t === 'string') outcome.reason = t;
+    else targets.push(t);
   }
 
+  // Build; a relying party whose result would not lint clean is skipped, and the others are built again.
+  let active = targets;
+  let built = build(set, fullSet, active, opts, plan);
+  for (let round = 0; built.problems.length === 0 && built.failures.size && round < targets.length + 1; round++) {
+    const shared = built.failures.get(undefined);
+    if (shared && active.length > 1) {
+      // An error in a shared file: keep the relying parties one by one while the result stays clean.
+      const kept: Target[] = [];
+      for (const t of active) {
+        const trial = build(set, fullSet, [...kept, t], opts, plan);
+        const f = trial.failures.get(t.rp) ?? trial.failures.get(undefined);
+        if (trial.problems.length === 0 && !f) kept.push(t);
+        else skip(t, f ?? trial.problems[0]!);
+      }
+      active = kept;
+    } else {
+      for (const t of active) {
+        const f = built.failures.get(t.rp) ?? shared;
+        if (f) skip(t, f);
+      }
+      active = active.filter((t) => !built.failures.has(t.rp) && !shared);
+    }
+    built = build(set, fullSet, active, opts, plan);
+  }
+  if (built.problems.length) {
+    plan.problems.push(...built.problems);
+    return plan;
+  }
+  for (const t of active) t.outcome.status = 'protected';
+  plan.changes = built.changes.filter((c) => c.before !== c.after); // unchanged files are not changes (a second run is a no-op)
+  plan.protected = built.protected;
+  plan.identifiers = built.identifiers;
+  plan.upnOverrides = built.upnOverrides;
+  plan.notes.push(...built.notes);
+  plan.problems.push(...built.generatedEdited);
+  if (plan.problems.length) plan.changes = [];
+  if (plan.changes.length === 0 && plan.problems.length === 0 && (plan.protected.length || plan.alreadyProtected.length)) {
+    plan.notes = ['TOTP is already present: nothing to change.'];
+  }
+  const signIn = plan.relyingParties.filter((r) => r.signIn);
+  if (plan.relyingParties.length === 0) plan.notes.push('No relying-party policy (a file with <RelyingParty>) in the set: nothing to protect.');
+  else if (signIn.length === 0 && plan.relyingParties.every((r) => /never reads or writes a directory user/.test(r.reason ?? ''))) plan.notes.push('No relying party has a journey that signs a directory user in: nothing to protect.');
+  return plan;
+}
+
+function skip(t: Target, reason: string): void {
+  t.outcome.status = 'skipped';
+  t.outcome.reason = reason;
+}
+
+/** Why a relying party is skipped (a string), that it is already protected, or what protecting it takes. */
+function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wanted: string[] | undefined, opts: InjectOptions): Target | 'already' | string {
+  const ref = rp.defaultUserJourney?.attributes.ReferenceId;
+  if (!rp.defaultUserJourney || !ref) return at(rp, (rp.relyingParty ?? rp.root).start, 'the relying party has no DefaultUserJourney, so it cannot upload; add one.');
+  outcome.journey = ref;
+  const status = set.chainStatus(rp);
+  if (status.kind !== 'complete') {
+    const base = 'policy' in status ? status.policy.base?.policyId : undefined;
+    const what = {
+      'missing-base': `base policy ${base} is not in the set; add its file to the input`,
+      'deployed-base': `base policy ${base} is only in the tenant; add its file to the input`,
+      'ambiguous-base': `more than one file has PolicyId ${base}; give inject one set at a time`,
+      cycle: 'its BasePolicy chain loops; fix the BasePolicy ids',
+      'too-deep': 'its BasePolicy chain is deeper than the service allows; shorten it',
+    }[status.kind];
+    return at(rp, rp.root.start, `the BasePolicy chain of ${rp.policyId} is not complete: ${what}.`);
+  }
+  const parent = set.parent(rp);
+  if (!parent) return at(rp, rp.root.start, `${rp.policyId} has no base policy; TOTP needs a base to layer on (split the file into a base and a relying party).`);
+  const journey = effectiveJourney(set, rp, 'UserJourney', ref);
+  if (!journey) return at(rp, rp.defaultUserJourney.start, `DefaultUserJourney '${ref}' does not exist in the chain, so the relying party cannot upload; fix the ReferenceId.`);
+  outcome.journey = journey.id;
+  const groups = journey.steps.map((s) => stepGroup(set, rp, s));
+  outcome.signIn = groups.some((g) => g.some((tp) => isDirectory(tp) || validationProfiles(set, rp, tp).some(isDirectory)));
+  if (groups.some((g) => g.some((tp) => verifiesCode(set, rp, tp))) || journey.steps.some((s) => invokedSubJourneys(s).some((c) => TOTP_SUB_JOURNEY_IDS.has(c.toLowerCase())))) return 'already';
+  const selected = wanted ? wanted.includes(journey.id.toLowerCase()) : outcome.signIn;
+  if (!selected) {
+    return wanted
+      ? `journey '${journey.id}' is not one of the --journey values.`
+      : `journey '${journey.id}' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.`;
+  }
+  const inRp = journey.layers.some((l) => l.policy === rp);
+  if (inRp && opts.mode === 'inline' && journey.layers.some((l) => l.policy !== rp)) {
+    return at(rp, journey.layers.find((l) => l.policy === rp)!.element.start, `journey '${journey.id}' is defined partly in the relying party and partly in its base; inline mode edits one definition, so use layer mode.`);
+  }
+  const placed = insertionIndex(set, rp, journey, groups, opts.replacePhone ?? false);
+  if (typeof placed === 'string') return at(rp, rp.defaultUserJourney.start, placed);
+  const produced = new Set<string>();
+  const upn = new Set<string>();
+  for (let i = 0; i < placed.insertAt; i++) {
+    if (placed.drop.includes(i)) continue;
+    for (const tp of groups[i]!) {
+      for (const c of claimsProduced(set, rp, tp)) produced.add(c);
+      for (const v of validationProfiles(set, rp, tp)) for (const c of v.outputClaims) produced.add(c.id.toLowerCase());
+      for (const id of upnOverridesFor(set, rp, tp)) upn.add(id);
+    }
+  }
+  return { rp, parent, journey, outcome, insertAt: placed.insertAt, drop: placed.drop, inRp, produced, upn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the files for a list of targets; failures are lint errors of the result, per relying party
+// ---------------------------------------------------------------------------------------------
+
+interface Built {
+  changes: FileChange[];
+  protected: ProtectedJourney[];
+  identifiers: string[];
+  upnOverrides: string[];
+  notes: string[];
+  /** Fatal: bad options. */
+  problems: string[];
+  /** Generated files that were edited since (fatal unless --regenerate). */
+  generatedEdited: string[];
+  /** First new lint error per relying party (undefined key: in a file several share). */
+  failures: Map<Policy | undefined, string>;
+}
+
+function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: InjectOptions, plan: InjectPlan): Built {
+  const out: Built = { changes: [], protected: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedEdited: [], failures: new Map() };
+  if (targets.length === 0) return out;
+  const pageVersion = opts.pageVersion ?? SELFASSERTED_PAGE.latestKnown;
+  const names = new Names(set);
+  /** Generated name → the user's name it stands for, to tell copied errors from new ones. */
+  const renamed = new Map<string, string>();
+  /** Files → the relying parties they serve. */
+  const owners = new Map<string, Policy[]>();
+
   // One layer (or one inline target) per policy the relying parties inherit from.
-  const groups = new Map<Policy, typeof targets>();
+  const groups = new Map<Policy, Target[]>();
   for (const t of targets) groups.set(t.parent, [...(groups.get(t.parent) ?? []), t]);
   for (const [parent, list] of groups) {
     const identifierClaims = new Set<string>();
     const upn = new Set<string>();
-    const journeys = new Map<string, { journey: EffectiveJourney; insertAt: number; copyId: string }>();
+    const copies: JourneyCopy[] = [];
     for (const t of list) {
-      const key = t.journey.id.toLowerCase();
-      let entry = journeys.get(key);
-      if (!entry) {
-        const insertAt = insertionIndex(set, parent, t.journey);
-        if (typeof insertAt === 'string') {
-          plan.problems.push(at(t.rp, t.rp.defaultUserJourney!.start, insertAt));
-          continue;
+      // Relying parties that share a base journey share its copy; a journey in an RP file gets its own.
+      let copy = t.inRp ? undefined : copies.find((c) => !c.target.inRp && c.journey.id.toLowerCase() === t.journey.id.toLowerCase() && sameDrop(c.target, t));
+      if (!copy) {
+        const id = t.inRp && opts.mode === 'inline' ? t.journey.id : names.journey(t.journey.id);
+        copy = { id, journey: t.journey, target: t, steps: copiedSteps(set, t.rp, t.journey, t.insertAt, t.drop) };
+        copies.push(copy);
+        renamed.set(id, t.journey.id);
+        const phone = t.journey.steps.filter((_, i) => isPhoneStep(set, t.rp, t.journey.steps[i]!));
+        if (phone.length && !opts.replacePhone) {
+          out.notes.push(`Journey '${t.journey.id}' already runs phone MFA (step ${phone.map((s) => s.order).join(', ')}); TOTP is added before it, so users get both. Run with --replace-phone to leave the phone steps out of ${id}.`);
+        } else if (t.drop.length) {
+          out.notes.push(`--replace-phone: ${id} leaves out step ${t.drop.map((i) => t.journey.steps[i]!.order).join(', ')} of '${t.journey.id}' (phone MFA and what only saves its result).`);
         }
-        entry = { journey: t.journey, insertAt, copyId: `${t.journey.id}_TOTP` };
-        journeys.set(key, entry);
-        const phone = t.journey.steps.filter((s) => stepProfiles(set, parent, s).some((tp) => handlerIs(tp, 'PhoneFactorProtocolProvider')));
-        if (phone.length) {
-          plan.notes.push(
-            `Journey '${t.journey.id}' already runs phone MFA (step ${phone.map((s) => s.order).join(', ')}); TOTP is added before it, so users get both. Remove the phone steps from ${entry.copyId} if TOTP replaces them.`,
-          );
-        }
-        for (const s of t.journey.steps.slice(0, insertAt)) {
-          for (const tp of stepProfiles(set, parent, s)) {
-            for (const c of tp.outputClaims) identifierClaims.add(c.id);
-            for (const id of upnOverridesFor(set, parent, tp)) upn.add(id);
-          }
-        }
+        for (const c of t.produced) identifierClaims.add(c);
+        for (const id of t.upn) upn.add(id);
       }
-      const before = entry.journey.steps[entry.insertAt]!;
-      plan.protected.push({ relyingParty: t.rp, journeyId: t.journey.id, copyId: entry.copyId, beforeOrder: before.order, beforeWhat: describeStep(before) });
+      (t as Target & { copy?: JourneyCopy }).copy = copy;
+      const before = t.journey.steps[t.insertAt]!;
+      out.protected.push({ relyingParty: t.rp, journeyId: t.journey.id, copyId: copy.id, beforeOrder: before.order, beforeWhat: describeStep(before) });
     }
-    if (plan.problems.length) return plan;
 
-    const identifiers = chooseIdentifiers(set, parent, identifierClaims, opts.identifiers ?? [], plan);
-    if (plan.problems.length) return plan;
-    plan.identifiers = [...new Set([...plan.identifiers, ...identifiers.map((i) => i.claim)])];
-    const groupUpn = [...upn].sort();
-    plan.upnOverrides = [...new Set([...plan.upnOverrides, ...groupUpn])].sort();
+    const identifiers = chooseIdentifiers(set, parent, identifierClaims, opts.identifiers ?? [], out);
+    if (out.problems.length) return out;
+    out.identifiers = [...new Set([...out.identifiers, ...identifiers.map((i) => i.claim)])];
+    // Only profiles the layer can see get a UPN override (a profile defined in the RP file is the RP's own).
+    const groupUpn = [...upn].filter((id) => !!set.find('TechnicalProfile', id, parent)).sort();
+    out.upnOverrides = [...new Set([...out.upnOverrides, ...groupUpn])].sort();
     const genOpts: gen.GenerateOptions = { issuer: opts.issuer, pageVersion, identifiers };
-    const blocks = buildingBlocks(set, parent, genOpts, groupUpn, plan);
-    if (plan.problems.length) return plan;
-    const copies = [...journeys.values()].map((j) => ({ id: j.copyId, steps: copiedSteps(set, j.journey, j.insertAt), journey: j.journey }));
-
-    if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, plan, opts.regenerate ?? false);
-    else inlineEdits(set, parent, list, blocks, copies, groupUpn, plan);
+    const conflicts: string[] = [];
+    const blocks = buildingBlocks(set, parent, list, genOpts, groupUpn, conflicts);
+    if (conflicts.length) {
+      for (const t of list) out.failures.set(t.rp, conflicts[0]!);
+      continue;
+    }
+    const before = out.changes.length;
+    if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, out, opts.regenerate ?? false, names, renamed);
+    else inlineEdits(set, parent, list, blocks, copies, groupUpn, out);
+    for (const c of out.changes.slice(before)) {
+      const rp = list.find((t) => t.rp.absPath === c.absPath || c.path === rpCopyPath(t));
+      owners.set(c.absPath, rp ? [rp.rp] : list.map((t) => t.rp));
+    }
   }
-  if (plan.problems.length === 0) checkResult(fullSet, plan);
-  if (plan.problems.length) plan.changes = [];
-  // Unchanged files are not changes (a second run is a no-op).
-  plan.changes = plan.changes.filter((c) => c.before !== c.after);
-  if (plan.changes.length === 0 && plan.problems.length === 0) plan.notes = ['TOTP is already present: nothing to change.'];
-  return plan;
+  void plan;
+  checkResult(set, out, owners, renamed);
+  return out;
+}
+
+function sameDrop(a: Target, b: Target): boolean {
+  return a.insertAt === b.insertAt && a.drop.join() === b.drop.join();
+}
+
+/** Display path of a target's relying-party copy (layer mode), recorded when it is made. */
+function rpCopyPath(t: Target): string | undefined {
+  return (t as Target & { copyPath?: string }).copyPath;
 }
 
 /**
- * The generator's own check: lint the result and refuse if it has errors the input did not have.
- * What the generator writes, the linter checks; a disagreement is a problem to report, not to ship.
+ * Generated names never collide with the user's: PolicyIds, journey ids and file names are compared
+ * case-insensitively with everything in the set; `X_TOTP` becomes `X_TOTP2` when `X_TOTP` is taken.
  */
-function checkResult(set: PolicySet, plan: InjectPlan): void {
-  const changed = new Map(plan.changes.map((c) => [c.absPath, c]));
+class Names {
+  private readonly policyIds: Set<string>;
+  private readonly journeyIds: Set<string>;
+  private readonly files: Set<string>;
+  constructor(set: PolicySet) {
+    this.policyIds = new Set(set.policies.map((p) => (p.policyId ?? '').toLowerCase()));
+    this.journeyIds = new Set(set.policies.flatMap((p) => p.definitions('UserJourney').map((el) => (el.attributes.Id ?? '').toLowerCase())));
+    this.files = new Set([...set.policies, ...set.broken].map((p) => p.absPath.toLowerCase()));
+  }
+  journey(id: string): string {
+    return this.take(this.journeyIds, (n) => `${id}_TOTP${n}`);
+  }
+  /** A PolicyId and a sibling file for it, both unused. */
+  policy(p: Policy): { id: string; file: { display: string; abs: string } } {
+    for (let n = 1; ; n++) {
+      const suffix = `_TOTP${n === 1 ? '' : n}`;
+      const id = `${p.policyId ?? ''}${suffix}`;
+      const file = sibling(p, suffix);
+      if (this.policyIds.has(id.toLowerCase()) || this.files.has(file.abs.toLowerCase())) continue;
+      this.policyIds.add(id.toLowerCase());
+      this.files.add(file.abs.toLowerCase());
+      return { id, file };
+    }
+  }
+  private take(taken: Set<string>, make: (n: string) => string): string {
+    for (let n = 1; ; n++) {
+      const id = make(n === 1 ? '' : String(n));
+      if (!taken.has(id.toLowerCase())) {
+        taken.add(id.toLowerCase());
+        return id;
+      }
+    }
+  }
+}
+
+/**
+ * The generator's own check: lint the result; errors the input did not have are failures of the
+ * relying parties whose files hold them. An error copied with a relying party (same rule, same message
+ * once generated names are read as the originals) is the input's, not new.
+ */
+function checkResult(set: PolicySet, out: Built, owners: Map<string, Policy[]>, renamed: Map<string, string>): void {
+  const changed = new Map(out.changes.map((c) => [c.absPath, c]));
   const after: Policy[] = set.policies.filter((p) => !changed.has(p.absPath));
-  for (const c of plan.changes) {
+  for (const c of out.changes) {
     const p = policyFromBytes(Buffer.from(c.after, 'utf8'), c.path, c.absPath, false);
     if (p instanceof Policy) after.push(p);
-    else plan.problems.push(`${c.path}: internal error: the generated file does not parse (${p.problem.message}).`);
+    else for (const rp of owners.get(c.absPath) ?? [undefined]) out.failures.set(rp, `${c.path}: internal error: the generated file does not parse (${p.problem.message}); please report it.`);
   }
-  if (plan.problems.length) return;
-  const key = (d: Diagnostic) => `${d.ruleId}\0${d.message}`;
+  if (out.failures.size) return;
+  const pairs = [...renamed].sort((a, b) => b[0].length - a[0].length);
+  // Step and line numbers move when TOTP steps go in: "Order 7" in the copy may be "Order 5" in the original.
+  const original = (s: string) => pairs.reduce((acc, [gen, orig]) => acc.split(gen).join(orig), s).replace(/\b(Orders?|step|steps|line) [\d, ]+/g, '$1 N');
+  const key = (d: Diagnostic) => `${d.ruleId}\0${original(d.message)}`;
   const errors = (s: PolicySet) => runRules(RULES, s, { ready: false }).filter((d) => d.severity === 'error');
   const before = new Set(errors(set).map(key));
+  const byPath = new Map(out.changes.map((c) => [c.path, c.absPath]));
   for (const d of errors(new PolicySet(after, set.broken, set.deployed))) {
-    if (!before.has(key(d))) plan.problems.push(`${d.file}:${d.line}:${d.column}: the result would not lint clean (${d.ruleId}): ${d.message}`);
+    if (before.has(key(d))) continue;
+    const abs = byPath.get(d.file);
+    const rps = (abs && owners.get(abs)) || [undefined];
+    const where = `${d.file}:${d.line}:${d.column}: the result would not lint clean (${d.ruleId}): ${d.message}`;
+    for (const rp of rps.length > 1 ? [undefined] : rps) if (!out.failures.has(rp)) out.failures.set(rp, where);
   }
 }
 
@@ -224,6 +425,17 @@ function stepProfiles(set: PolicySet, from: Policy, step: Step): EffectiveTechni
   return out;
 }
 
+/** The profiles a top-level step runs: its exchanges, or those of the sub-journeys it invokes. */
+function stepGroup(set: PolicySet, from: Policy, step: Step): EffectiveTechnicalProfile[] {
+  if (step.type !== 'InvokeSubJourney') return stepProfiles(set, from, step);
+  const out: EffectiveTechnicalProfile[] = [];
+  for (const sub of invokedSubJourneys(step)) {
+    const flow = buildFlow(set, from, 'SubJourney', sub);
+    for (const fs of flow?.steps ?? []) for (const ex of fs.exchanges) if (ex.tp) out.push(ex.tp);
+  }
+  return out;
+}
+
 function validationProfiles(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): EffectiveTechnicalProfile[] {
   return tp.validationTechnicalProfiles.map((v) => effectiveTechnicalProfile(set, from, v.id)).filter((v): v is EffectiveTechnicalProfile => !!v);
 }
@@ -232,32 +444,93 @@ const isDirectory = (tp: EffectiveTechnicalProfile) => handlerIs(tp, PROVIDER_CL
 const operation = (tp: EffectiveTechnicalProfile) => tp.metadata.get('Operation')?.value;
 const hasClaim = (claims: ClaimRef[], id: string) => claims.some((c) => c.id.toLowerCase() === id.toLowerCase());
 
-/** A journey signs a user in when one of its steps reads or writes the user in the directory. */
-function signsUserIn(set: PolicySet, from: Policy, journey: EffectiveJourney): boolean {
-  return journey.steps.some((s) => stepProfiles(set, from, s).some((tp) => isDirectory(tp) || validationProfiles(set, from, tp).some(isDirectory)));
+/** Verifies an authenticator-app code, whatever the ids: an AzureMfa VerifyOTP call, itself or in its validations. */
+function verifiesCode(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
+  return operationsRun(set, from, tp).some((c) => c.operation === 'VerifyOTP');
+}
+
+/** Phone MFA: the PhoneFactor provider, or an AzureMfa phone operation (OneWaySMS, Verify) the step runs. */
+function isPhoneProfile(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
+  return handlerIs(tp, 'PhoneFactorProtocolProvider') || operationsRun(set, from, tp).some((c) => c.operation === 'OneWaySMS' || c.operation === 'Verify');
+}
+
+function isPhoneStep(set: PolicySet, from: Policy, step: Step): boolean {
+  const tps = stepProfiles(set, from, step);
+  return tps.length > 0 && tps.every((tp) => isPhoneProfile(set, from, tp));
 }
 
 /** Changes an existing account (password, profile, phone): MFA must come before it. */
 function changesExistingUser(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
   const keyedWrite = (t: EffectiveTechnicalProfile) => isDirectory(t) && operation(t) === 'Write' && hasClaim(t.inputClaims, 'objectId');
-  return keyedWrite(tp) || validationProfiles(set, from, tp).some(keyedWrite) || handlerIs(tp, 'PhoneFactorProtocolProvider');
+  return keyedWrite(tp) || validationProfiles(set, from, tp).some(keyedWrite) || isPhoneProfile(set, from, tp);
 }
 
 /**
- * Where TOTP goes: after the steps that establish the user (objectId and UPN from the directory),
- * before the first step that changes the account or phone MFA, and before SendClaims.
+ * A SendClaims that issues no token to a signed-in user: its issuer returns an OAuth2 error, or it is
+ * guarded by a precondition and another SendClaims follows (an error or block page).
  */
-function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney): number | string {
-  const send = journey.steps.findIndex((s) => s.type === 'SendClaims');
-  if (send < 0) return `journey '${journey.id}' has no SendClaims step; it cannot be protected.`;
+function errorOnlySendClaims(set: PolicySet, from: Policy, journey: EffectiveJourney, i: number): boolean {
+  const step = journey.steps[i]!;
+  const issuerId = step.element.attributes.CpimIssuerTechnicalProfileReferenceId;
+  const issuer = issuerId ? set.find('TechnicalProfile', issuerId, from) : undefined;
+  if (issuer && /OAuth2Error/i.test(textOf(child(issuer.element, 'OutputTokenFormat')))) return true;
+  return !!child(step.element, 'Preconditions') && journey.steps.slice(i + 1).some((s) => s.type === 'SendClaims');
+}
+
+/**
+ * Where TOTP goes: after the steps that establish the directory user, before the first step that
+ * changes the account or runs phone MFA, and before the first SendClaims that issues a token. Steps
+ * after that SendClaims stay after it. With `replacePhone`, the phone steps are left out instead, with
+ * the later steps that only save what they collected.
+ */
+function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney, groups: EffectiveTechnicalProfile[][], replacePhone: boolean): { insertAt: number; drop: number[] } | string {
+  let send = -1;
+  for (let i = 0; i < journey.steps.length; i++) if (journey.steps[i]!.type === 'SendClaims' && !errorOnlySendClaims(set, from, journey, i)) {
+    send = i;
+    break;
+  }
+  if (send < 0) return `journey '${journey.id}' has no SendClaims step that issues a token; there is nothing to protect.`;
+  const drop: number[] = [];
+  if (replacePhone) {
+    for (let i = 0; i < send; i++) if (isPhoneStep(set, from, journey.steps[i]!)) drop.push(i);
+    dropPhoneDependents(set, from, journey, groups, drop, send);
+  }
   let firstDirectory = -1;
   for (let i = 0; i < send; i++) {
-    const tps = stepProfiles(set, from, journey.steps[i]!);
-    if (i > 0 && tps.some((tp) => changesExistingUser(set, from, tp))) return firstDirectory >= 0 ? i : `journey '${journey.id}' changes the account before it reads it; it cannot be protected automatically.`;
+    if (drop.includes(i)) continue;
+    const tps = groups[i]!;
+    if (firstDirectory >= 0 && tps.some((tp) => changesExistingUser(set, from, tp))) return { insertAt: i, drop };
     if (firstDirectory < 0 && tps.some((tp) => isDirectory(tp) || validationProfiles(set, from, tp).some(isDirectory))) firstDirectory = i;
   }
-  if (firstDirectory < 0) return `journey '${journey.id}' never reads or writes the user in the directory, so objectId and userPrincipalName are unknown; it cannot be protected.`;
-  return send;
+  if (firstDirectory < 0) return `journey '${journey.id}' reads the directory user only after its SendClaims (step ${journey.steps[send]!.order}); TOTP needs objectId before the token is issued.`;
+  return { insertAt: send, drop };
+}
+
+/**
+ * After leaving out phone steps: a later step that needs a claim only they produced either saves it
+ * (an AzureActiveDirectory write of the phone number: left out too) or keeps the phone step.
+ */
+function dropPhoneDependents(set: PolicySet, from: Policy, journey: EffectiveJourney, groups: EffectiveTechnicalProfile[][], drop: number[], send: number): void {
+  if (!drop.length) return;
+  const onlyPhone = new Set<string>();
+  for (const i of drop) for (const tp of groups[i]!) for (const c of claimsProduced(set, from, tp)) onlyPhone.add(c);
+  for (let i = 0; i < journey.steps.length; i++) {
+    if (drop.includes(i)) continue;
+    if (i < drop[0]!) for (const tp of groups[i]!) for (const c of claimsProduced(set, from, tp)) onlyPhone.delete(c);
+  }
+  for (let i = drop[0]! + 1; i < journey.steps.length; i++) {
+    if (drop.includes(i)) continue;
+    const needs = groups[i]!.flatMap((tp) => tp.inputClaims.filter((c) => c.defaultValue === undefined).map((c) => c.id.toLowerCase()));
+    const missing = needs.filter((c) => onlyPhone.has(c));
+    if (!missing.length) continue;
+    const savesPhone = groups[i]!.every((tp) => isDirectory(tp) && operation(tp) === 'Write' && tp.persistedClaims.some((c) => /phone/i.test(c.id)));
+    if (savesPhone && i < send) drop.push(i);
+    else {
+      drop.length = 0; // a later step needs what the phone step produced: keep it
+      return;
+    }
+  }
+  drop.sort((a, b) => a - b);
 }
 
 /**
@@ -268,7 +541,7 @@ function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney)
  */
 function upnOverridesFor(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): string[] {
   if (hasClaim(tp.outputClaims, 'userPrincipalName')) return [];
-  if (isDirectory(tp)) return operation(tp) === 'Read' ? [tp.id] : [];
+  if (isDirectory(tp)) return operation(tp) === 'Read' || operation(tp) === 'Write' ? [tp.id] : [];
   if (!handlerIs(tp, PROVIDER_CLASS.selfAsserted)) return [];
   const validations = validationProfiles(set, from, tp);
   if (validations.some((v) => hasClaim(v.outputClaims, 'userPrincipalName'))) return [tp.id];
@@ -281,13 +554,15 @@ function describeStep(step: Step): string {
   return `step ${step.order} (${step.type}${exchanges.length ? `: ${exchanges.join(', ')}` : ''})`;
 }
 
-function chooseIdentifiers(set: PolicySet, from: Policy, produced: Set<string>, extra: string[], plan: InjectPlan): gen.IdentifierSource[] {
+function chooseIdentifiers(set: PolicySet, from: Policy, produced: Set<string>, extra: string[], plan: Built): gen.IdentifierSource[] {
   const producedLower = new Set([...produced].map((c) => c.toLowerCase()));
   const names = [...extra, ...TOTP_IDENTIFIER_SOURCES.filter((c) => producedLower.has(c.toLowerCase())), gen.FALLBACK_IDENTIFIER];
   const out: gen.IdentifierSource[] = [];
   for (const name of names) {
     const found = set.find('ClaimType', name, from);
     if (!found) {
+      // A claim only a relying-party file defines is out of the layer's sight: not a source.
+      if (!extra.includes(name)) continue;
       plan.problems.push(`--identifier ${name}: no ClaimType '${name}' in the chain of ${from.policyId}.`);
       continue;
     }
@@ -296,6 +571,7 @@ function chooseIdentifiers(set: PolicySet, from: Policy, produced: Set<string>, 
     const dataType = textOf(child(found.element, 'DataType'));
     const source = gen.identifierSource(claim, dataType);
     if (!source) {
+      if (!extra.includes(name)) continue;
       plan.problems.push(at(found.policy, found.element.start, `claim '${claim}' has DataType '${dataType}', which cannot be turned into the string totpIdentifier.`));
       continue;
     }
@@ -320,14 +596,24 @@ interface Blocks {
   subJourneys: string[];
 }
 
-function buildingBlocks(set: PolicySet, parent: Policy, opts: gen.GenerateOptions, upnOverrides: string[], plan: InjectPlan): Blocks {
+/**
+ * What the TOTP blocks need, minus what the chain already has identically. An element of the user's
+ * with a generated id (compared case-insensitively) that differs, in the chain or in a relying party
+ * below the layer (whose definition would win), is a conflict: the relying parties are skipped.
+ */
+function buildingBlocks(set: PolicySet, parent: Policy, targets: Target[], opts: gen.GenerateOptions, upnOverrides: string[], conflicts: string[]): Blocks {
   const keep = (kind: DefKind) => (fragment: string) => {
     const el = fragmentRoot(fragment);
     const id = el.attributes.Id!;
+    for (const t of targets) {
+      for (const own of t.rp.defined(kind, id)) {
+        if (canonical(own) !== canonical(el)) conflicts.push(at(t.rp, own.start, `${kind} '${own.attributes.Id}' is also a TOTP building block b2c-totp generates, and differs from it; rename yours.`));
+      }
+    }
     const found = set.find(kind, id, parent);
     if (!found) return true;
     if (canonical(found.element) === canonical(el)) return false;
-    plan.problems.push(at(found.policy, found.element.start, `${kind} '${id}' already exists and differs from what b2c-totp would generate; rename or remove it, then run inject again.`));
+    conflicts.push(at(found.policy, found.element.start, `${kind} '${found.element.attributes.Id}' is also a TOTP building block b2c-totp generates, and differs from it; rename or remove yours, then run inject again.`));
     return false;
   };
   const localizationEnabled = set.chain(parent).some((p) => child(child(p.root, 'BuildingBlocks'), 'Localization')?.attributes.Enabled === 'true');
@@ -370,14 +656,59 @@ interface CopiedStep {
   fragment: string;
 }
 
-function copiedSteps(set: PolicySet, journey: EffectiveJourney, insertAt: number): CopiedStep[] {
+interface JourneyCopy {
+  id: string;
+  journey: EffectiveJourney;
+  /** The first target that uses it (its relying party is the viewer). */
+  target: Target;
+  steps: CopiedStep[];
+}
+
+/**
+ * The journey's steps as the relying party sees them, TOTP inserted, renumbered from 1, `drop` left out.
+ * A step a child policy overrides keeps the ClaimsExchanges of the base step that the child does not
+ * name: the service merges an overridden step's exchanges by Id (upload-semantics.md §2).
+ */
+function copiedSteps(set: PolicySet, rp: Policy, journey: EffectiveJourney, insertAt: number, drop: number[]): CopiedStep[] {
+  void set;
+  void rp;
   const out: CopiedStep[] = [];
   let order = 1;
   journey.steps.forEach((step, i) => {
     if (i === insertAt) for (const f of gen.journeySteps(order)) out.push({ fragment: f }), order++;
-    out.push({ fragment: transplant(step.policy, step.element, { Order: String(order++) }) });
+    if (drop.includes(i)) return;
+    out.push({ fragment: mergedStep(journey, step, String(order++)) });
   });
   return out;
+}
+
+function mergedStep(journey: EffectiveJourney, step: Step, order: string): string {
+  const fragment = transplant(step.policy, step.element, { Order: order });
+  const own = new Set(claimsExchanges(step.element).map((e) => (e.attributes.Id ?? '').toLowerCase()));
+  const extra: string[] = [];
+  for (const l of journey.layers) {
+    if (l.policy === step.policy) break;
+    for (const s of l.policy.steps(l.element)) {
+      if (Number(s.attributes.Order) !== step.order) continue;
+      for (const e of claimsExchanges(s)) {
+        const id = (e.attributes.Id ?? '').toLowerCase();
+        if (own.has(id)) continue;
+        own.add(id);
+        extra.push(transplant(l.policy, e, {}));
+      }
+    }
+  }
+  if (!extra.length) return fragment;
+  const lines = fragment.split('\n');
+  const close = lines.findIndex((l) => /^\s*<\/ClaimsExchanges>/.test(l));
+  if (close >= 0) {
+    lines.splice(close, 0, ...extra.map((e) => gen.indent(e, /^\s*/.exec(lines[close]!)![0].length + 2)));
+    return lines.join('\n');
+  }
+  // The child step names no exchange: the base's all stay.
+  const end = lines.length - 1;
+  lines.splice(end, 0, '  <ClaimsExchanges>', ...extra.map((e) => gen.indent(e, 4)), '  </ClaimsExchanges>');
+  return lines.join('\n');
 }
 
 /**
@@ -429,24 +760,42 @@ function journeyCopyXml(copy: { id: string; steps: CopiedStep[]; journey: Effect
 // Layer mode: a new extension file and new relying-party files; the user's files stay untouched
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A URI for a generated policy, written the way the user's own file writes its URI: the original's
+ * PolicyId inside it replaced (templating tokens around it stay), else http://<tenant>/<id>.
+ */
+function derivedUri(uri: string | undefined, oldId: string | undefined, newId: string, tenant: string): string {
+  if (uri && oldId) {
+    const i = uri.toLowerCase().lastIndexOf(oldId.toLowerCase());
+    if (i >= 0) return uri.slice(0, i) + newId + uri.slice(i + oldId.length);
+  }
+  return `http://${tenant}/${newId}`;
+}
+
 function layerFiles(
   set: PolicySet,
   /** Includes the files an earlier run generated, which this run compares against. */
   all: PolicySet,
   parent: Policy,
-  targets: Array<{ rp: Policy; journey: EffectiveJourney }>,
+  targets: Target[],
   blocks: Blocks,
-  copies: Array<{ id: string; steps: CopiedStep[]; journey: EffectiveJourney }>,
-  plan: InjectPlan,
+  copies: JourneyCopy[],
+  out: Built,
   regenerate: boolean,
+  names: Names,
+  renamed: Map<string, string>,
 ): void {
   const style = detectStyle(parent.text);
   const bom = parent.bom ? '\uFEFF' : '';
+  // The layer names its tenant, and its base's, as the base itself does (a templating token stays a token).
   const tenant = parent.tenantId ?? '';
-  const layerId = `${parent.policyId}_TOTP`;
-  const layerPath = sibling(parent, '_TOTP');
+  const baseTenant = tenant;
+  const { id: layerId, file: layerPath } = names.policy(parent);
+  renamed.set(layerId, parent.policyId ?? '');
+  renamed.set(layerPath.display, parent.path);
   const b = blocks;
   const section = (name: string, items: string[]) => (items.length ? [`    <${name}>`, ...items.map((i) => gen.indent(i, 6)), `    </${name}>`] : []);
+  const layerJourneys = copies.filter((c) => !c.target.inRp);
   const lines = [
     '<?xml version="1.0" encoding="utf-8" ?>',
     xml`<!-- ${GENERATED_MARKER} by inject: authenticator-app (TOTP) MFA for ${parent.policyId ?? ''}. Regenerate rather than edit. -->`,
@@ -457,9 +806,9 @@ function layerFiles(
     '  PolicySchemaVersion="0.3.0.0"',
     xml`  TenantId="${tenant}"`,
     xml`  PolicyId="${layerId}"`,
-    xml`  PublicPolicyUri="http://${tenant}/${layerId}">`,
+    xml`  PublicPolicyUri="${derivedUri(parent.publicPolicyUri, parent.policyId, layerId, tenant)}">`,
     '  <BasePolicy>',
-    xml`    <TenantId>${tenant}</TenantId>`,
+    xml`    <TenantId>${baseTenant}</TenantId>`,
     xml`    <PolicyId>${parent.policyId ?? ''}</PolicyId>`,
     '  </BasePolicy>',
     '  <BuildingBlocks>',
@@ -484,42 +833,54 @@ function layerFiles(
     '      </TechnicalProfiles>',
     '    </ClaimsProvider>',
     '  </ClaimsProviders>',
-    '  <UserJourneys>',
-    ...copies.map((c) => gen.indent(journeyCopyXml(c), 4)),
-    '  </UserJourneys>',
+    ...(layerJourneys.length ? ['  <UserJourneys>', ...layerJourneys.map((c) => gen.indent(journeyCopyXml(c), 4)), '  </UserJourneys>'] : []),
     ...(b.subJourneys.length ? ['  <SubJourneys>', ...b.subJourneys.map((s) => gen.indent(s, 4)), '  </SubJourneys>'] : []),
     '</TrustFrameworkPolicy>',
     '',
   ];
   const layerText = bom + reindent(lines.join('\n'), '', style) + style.eol;
-  addNewFile(all, layerPath, layerText, plan, regenerate);
+  addNewFile(all, layerPath, layerText, out, regenerate);
 
+  const rpIds: string[] = [];
   for (const t of targets) {
-    const copy = copies.find((c) => c.journey.id.toLowerCase() === t.journey.id.toLowerCase())!;
-    addNewFile(all, sibling(t.rp, '_TOTP'), relyingPartyCopy(t.rp, layerId, copy.id), plan, regenerate);
+    const copy = (t as Target & { copy: JourneyCopy }).copy;
+    const { id, file } = names.policy(t.rp);
+    renamed.set(id, t.rp.policyId ?? '');
+    renamed.set(file.display, t.rp.path);
+    (t as Target & { copyPath?: string }).copyPath = file.display;
+    addNewFile(all, file, relyingPartyCopy(t, id, layerId, copy), out, regenerate);
+    rpIds.push(id);
   }
-  const rpIds = targets.map((t) => `${t.rp.policyId}_TOTP`).sort();
-  plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), layerId, ...rpIds].join(', ')}.`);
+  out.notes.push(`Upload order: ${[...uploadOrder(set, parent), layerId, ...rpIds.sort()].join(', ')}.`);
 }
 
-/** The relying party's own text, with its ids re-pointed at the TOTP layer and journey copy. */
-function relyingPartyCopy(rp: Policy, layerId: string, journeyId: string): string {
+/**
+ * The relying party's own text, with its ids re-pointed at the TOTP layer and journey copy. A journey
+ * defined in the relying-party file is replaced there by its TOTP copy.
+ */
+function relyingPartyCopy(t: Target, newId: string, layerId: string, copy: JourneyCopy): string {
+  const rp = t.rp;
   const text = rp.text;
-  const newId = `${rp.policyId}_TOTP`;
   const edits: Edit[] = [];
   const setAttr = (el: XmlElement, name: string, value: string) => {
     const s = attributeSpans(text, el, name);
-    if (s) edits.push({ start: s.value.start, end: s.value.end, text: value });
+    if (s) edits.push({ start: s.value.start, end: s.value.end, text: escapeXml(value) });
   };
   setAttr(rp.root, 'PolicyId', newId);
-  setAttr(rp.root, 'PublicPolicyUri', `http://${rp.tenantId ?? ''}/${newId}`);
+  setAttr(rp.root, 'PublicPolicyUri', derivedUri(rp.publicPolicyUri, rp.policyId, newId, rp.tenantId ?? ''));
   const baseId = rp.base?.policyIdElement;
   if (baseId) {
-    const t = textSpan(baseId);
-    edits.push({ start: t.start, end: t.end, text: layerId });
+    const s = textSpan(baseId);
+    edits.push({ start: s.start, end: s.end, text: escapeXml(layerId) });
   }
-  setAttr(rp.defaultUserJourney!, 'ReferenceId', journeyId);
+  setAttr(rp.defaultUserJourney!, 'ReferenceId', copy.id);
   const style = detectStyle(text);
+  edits.push(...ownUpnEdits(t, style));
+  if (t.inRp) {
+    const own = t.journey.layers.find((l) => l.policy === rp)!.element;
+    const indent = indentOfLine(text, own.start);
+    edits.push({ start: own.start, end: own.end, text: reindent(journeyCopyXml(copy), indent, style).slice(indent.length) });
+  }
   // The marker goes right after the XML declaration (or first, when there is none).
   const decl = /^<\?xml[^>]*\?>/.exec(text);
   const markerAt = decl ? decl[0].length : 0;
@@ -540,20 +901,16 @@ function sibling(p: Policy, suffix: string): { display: string; abs: string } {
   };
 }
 
-function addNewFile(set: PolicySet, where: { display: string; abs: string }, text: string, plan: InjectPlan, regenerate: boolean): void {
-  const existing = [...set.policies, ...set.broken].find((p) => p.absPath === where.abs);
-  if (existing && !(existing instanceof Policy && isGenerated(existing))) {
-    plan.problems.push(`${where.display}: a file with this name exists and was not written by b2c-totp; move it away or use --inline.`);
-    return;
-  }
+function addNewFile(set: PolicySet, where: { display: string; abs: string }, text: string, out: Built, regenerate: boolean): void {
+  const existing = set.policies.find((p) => p.absPath === where.abs);
   const before = existing && fileText(existing);
-  plan.changes.push({ path: where.display, absPath: where.abs, before, after: text });
+  out.changes.push({ path: where.display, absPath: where.abs, before, after: text });
   if (before !== undefined && before !== text && !regenerate) {
     const a = before.split(/\r\n|\r|\n/);
     const b = text.split(/\r\n|\r|\n/);
     let line = 0;
     while (line < a.length && a[line] === b[line]) line++;
-    plan.problems.push(`${where.display}:${line + 1}:1: this generated file differs from what b2c-totp would write now (it was edited, or the policies or options changed); run again with --regenerate (or delete it), and keep your own changes in another file.`);
+    out.generatedEdited.push(`${where.display}:${line + 1}:1: this generated file differs from what b2c-totp would write now (it was edited, or the policies or options changed); run again with --regenerate (or delete it), and keep your own changes in another file.`);
   }
 }
 
@@ -576,15 +933,7 @@ const BUILDING_BLOCK_SECTIONS: ReadonlyArray<[keyof Blocks, string]> = [
   ['displayControls', 'DisplayControls'],
 ];
 
-function inlineEdits(
-  set: PolicySet,
-  parent: Policy,
-  targets: Array<{ rp: Policy; journey: EffectiveJourney }>,
-  blocks: Blocks,
-  copies: Array<{ id: string; steps: CopiedStep[]; journey: EffectiveJourney }>,
-  upnIds: string[],
-  plan: InjectPlan,
-): void {
+function inlineEdits(set: PolicySet, parent: Policy, targets: Target[], blocks: Blocks, copies: JourneyCopy[], upnIds: string[], out: Built): void {
   const text = parent.text;
   const style = detectStyle(text);
   const edits: Edit[] = [];
@@ -621,8 +970,8 @@ function inlineEdits(
     edits.push(cps ? appendChildren(text, cps, [provider], style) : insertSection(text, root, 'ClaimsProviders', wrap('ClaimsProviders', [provider]), style));
   }
 
-  // Journey copies and sub-journeys.
-  const journeyXml = copies.filter((c) => !set.find('UserJourney', c.id, parent)).map(journeyCopyXml);
+  // Journey copies (of journeys in base files) and sub-journeys.
+  const journeyXml = copies.filter((c) => !c.target.inRp).map(journeyCopyXml);
   if (journeyXml.length) {
     const uj = child(root, 'UserJourneys');
     edits.push(uj ? appendChildren(text, uj, journeyXml, style) : insertSection(text, root, 'UserJourneys', wrap('UserJourneys', journeyXml), style));
@@ -631,17 +980,68 @@ function inlineEdits(
     const sj = child(root, 'SubJourneys');
     edits.push(sj ? appendChildren(text, sj, blocks.subJourneys, style) : insertSection(text, root, 'SubJourneys', wrap('SubJourneys', blocks.subJourneys), style));
   }
-  plan.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(text, edits), bom: parent.bom }) });
+  out.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(text, edits), bom: parent.bom }) });
 
   for (const t of targets) {
-    const copy = copies.find((c) => c.journey.id.toLowerCase() === t.journey.id.toLowerCase())!;
-    const ref = t.rp.defaultUserJourney!;
-    const span = attributeSpans(t.rp.text, ref, 'ReferenceId')!;
-    const after = applyEdits(t.rp.text, [{ start: span.value.start, end: span.value.end, text: copy.id }]);
-    plan.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
+    const copy = (t as Target & { copy: JourneyCopy }).copy;
+    const own = ownUpnEdits(t, detectStyle(t.rp.text));
+    const span = attributeSpans(t.rp.text, t.rp.defaultUserJourney!, 'ReferenceId')!;
+    const after = applyEdits(t.rp.text, [...own, ...(t.inRp ? journeyInPlaceEdits(t) : [{ start: span.value.start, end: span.value.end, text: escapeXml(copy.id) }])]);
+    out.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
   }
   const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
-  plan.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);
+  out.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);
+}
+
+/**
+ * Profiles the relying-party file itself defines that must output userPrincipalName: the layer cannot
+ * override them (the RP's definition is below it), so the RP's own definition gains the output.
+ */
+function ownUpnEdits(t: Target, style: TextStyle): Edit[] {
+  const text = t.rp.text;
+  const edits: Edit[] = [];
+  for (const id of [...t.upn].sort()) {
+    for (const own of t.rp.defined('TechnicalProfile', id)) {
+      const outputs = child(own, 'OutputClaims');
+      if (outputs && children(outputs, 'OutputClaim').some((c) => c.attributes.ClaimTypeReferenceId?.toLowerCase() === 'userprincipalname')) continue;
+      const claim = '<OutputClaim ClaimTypeReferenceId="userPrincipalName" />';
+      edits.push(outputs ? appendChildren(text, outputs, [claim], style) : insertSection(text, own, 'OutputClaims', wrap('OutputClaims', [claim]), style, 'TechnicalProfiles/TechnicalProfile'));
+    }
+  }
+  return edits;
+}
+
+/**
+ * Inline mode, journey in the relying-party file: the TOTP steps are spliced in before the chosen step,
+ * the later steps' Order moves up by two (less the steps left out before them), left-out steps are removed.
+ */
+function journeyInPlaceEdits(t: Target): Edit[] {
+  const text = t.rp.text;
+  const style = detectStyle(text);
+  const edits: Edit[] = [];
+  t.journey.steps.forEach((step, i) => {
+    const dropped = t.drop.filter((j) => j < i).length;
+    const delta = (i >= t.insertAt ? 2 : 0) - dropped;
+    if (i === t.insertAt) {
+      const indent = indentOfLine(text, step.element.start);
+      const lineStart = step.element.start - indent.length;
+      const fragments = gen.journeySteps(step.order - dropped).map((f) => reindent(f, indent, style));
+      edits.push({ start: lineStart, end: lineStart, text: fragments.join(style.eol) + style.eol });
+    }
+    if (t.drop.includes(i)) {
+      const indent = indentOfLine(text, step.element.start);
+      let end = step.element.end;
+      if (text.startsWith('\r\n', end)) end += 2;
+      else if (text[end] === '\n') end += 1;
+      edits.push({ start: step.element.start - indent.length, end, text: '' });
+      return;
+    }
+    if (delta !== 0) {
+      const span = attributeSpans(text, step.element, 'Order');
+      if (span) edits.push({ start: span.value.start, end: span.value.end, text: String(step.order + delta) });
+    }
+  });
+  return edits;
 }
 
 function wrap(name: string, items: string[], enableLocalization = false): string {
