@@ -126,6 +126,37 @@ describe('b2c-totp inject (CLI)', () => {
     expect(Object.keys(snapshot(path.join(cwd, 'policies')))).toEqual([...Object.keys(before), 'Extensions_TOTP.xml', 'PasswordReset_TOTP.xml'].sort());
   });
 
+  it('several sets in one tree: each set gets its own layer beside its files', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'b2c-totp-inject-'));
+    temps.push(cwd);
+    // Two environments, full copies; and two brands that share a base folder (same relying-party ids).
+    for (const env of ['dev', 'prod']) cpSync(CONTOSO, path.join(cwd, 'envs', env), { recursive: true });
+    for (const f of ['Base.xml', 'Extensions.xml']) cpSync(path.join(CONTOSO, f), path.join(cwd, 'brands', 'shared', f));
+    for (const brand of ['a', 'b']) cpSync(path.join(CONTOSO, 'SignIn.xml'), path.join(cwd, 'brands', brand, 'SignIn.xml'));
+    const r = await cli(['inject', '.', '--issuer', 'Contoso & Co', '--write'], cwd);
+    expect(r.code).toBe(0);
+    const golden = (f: string) => readFileSync(path.join(GOLDEN, f), 'utf8');
+    for (const env of ['dev', 'prod']) {
+      const after = snapshot(path.join(cwd, 'envs', env));
+      for (const f of ['Extensions_TOTP.xml', 'PasswordReset_TOTP.xml', 'SignIn_TOTP.xml']) expect(after[f], `${env}/${f}`).toBe(golden(f));
+    }
+    // Brand a joins the set of the shared folder (its layer sits beside that Extensions); brand b, whose
+    // relying party has the same PolicyId, is a set of its own that borrows the base: its layer sits
+    // beside its own relying party, and the shared folder gets no second layer.
+    const layerWithoutPasswordReset = golden('Extensions_TOTP.xml').replace(/\n +<UserJourney Id="PasswordReset_TOTP">[\s\S]*?<\/UserJourney>/, '');
+    expect(snapshot(path.join(cwd, 'brands', 'shared'))).toMatchObject({ 'Extensions_TOTP.xml': layerWithoutPasswordReset });
+    expect(Object.keys(snapshot(path.join(cwd, 'brands', 'shared')))).toEqual(['Base.xml', 'Extensions.xml', 'Extensions_TOTP.xml']);
+    expect(Object.keys(snapshot(path.join(cwd, 'brands', 'a')))).toEqual(['SignIn.xml', 'SignIn_TOTP.xml']);
+    expect(snapshot(path.join(cwd, 'brands', 'b'))).toEqual({
+      'Extensions_TOTP.xml': layerWithoutPasswordReset,
+      'SignIn.xml': readFileSync(path.join(CONTOSO, 'SignIn.xml'), 'utf8'),
+      'SignIn_TOTP.xml': golden('SignIn_TOTP.xml'),
+    });
+    expect(r.stdout).toContain('[brands/b] Upload order: B2C_1A_ContosoBase, B2C_1A_ContosoExtensions, B2C_1A_ContosoExtensions_TOTP, B2C_1A_ContosoSignIn_TOTP.');
+    const again = await cli(['inject', '.', '--issuer', 'Contoso & Co', '--write'], cwd);
+    expect(again).toEqual({ code: 0, stdout: 'TOTP is already present: nothing to change.\n', stderr: '' });
+  });
+
   it('--format json', async () => {
     const cwd = workspace();
     const r = await cli(['inject', 'policies', '--issuer', 'Contoso', '--format', 'json'], cwd);

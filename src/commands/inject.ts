@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
-import { collectFiles, loadPolicySet, toDisplayPath, UsageError } from '../policy/load.js';
-import type { PolicySet } from '../policy/set.js';
+import { collectFiles, loadPolicySets, toDisplayPath, UsageError } from '../policy/load.js';
+import { PolicySet } from '../policy/set.js';
+import type { PolicyGroup } from '../policy/sets.js';
 import { type PageVersion, SELFASSERTED_PAGE, compareVersions, formatVersion } from '../totp/catalogue.js';
-import { type InjectPlan, planInjection, type RelyingPartyOutcome } from '../totp/inject.js';
+import { type InjectPlan, isGenerated, planInjection, type RelyingPartyOutcome } from '../totp/inject.js';
 import { colorFor } from '../util/color.js';
 import { unifiedDiff } from '../util/diff.js';
 import { fileText } from '../xml/read.js';
@@ -32,21 +33,37 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
   if (opts.write && opts.out) throw new UsageError('Choose one of --write and --out.');
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`Unknown format '${opts.format}'; use text or json.`);
   const pageVersion = parseVersion(opts.pageVersion);
-  const { config } = loadConfig(io.cwd, opts.config);
+  const { config, dir: configDir } = loadConfig(io.cwd, opts.config);
   const inputs = paths.length ? paths : ['.'];
   const files = collectFiles(inputs, io.cwd, config.ignore ?? []);
-  const set = loadPolicySet(files, io.cwd, config.deployedPolicies ?? []);
+  // A tree may hold several policy sets (one per environment or scenario): each is planned on its own,
+  // and each gets its own layer beside its files.
+  const setOptions = { deployed: config.deployedPolicies ?? [], sets: config.sets, configDir };
+  // Files an earlier run generated are grouped with nothing: the sets are the user's own files, and
+  // every plan sees the generated files (to compare what it would write with what is there).
+  const all = loadPolicySets(files, io.cwd, setOptions);
+  const generated = all.flatMap((g) => g.own).filter(isGenerated);
+  const generatedPaths = new Set(generated.map((p) => p.absPath));
+  const groups = (generated.length ? loadPolicySets(files.filter((f) => !generatedPaths.has(f.absPath)), io.cwd, setOptions) : all).map((g) =>
+    generated.length ? { ...g, set: new PolicySet([...g.set.policies, ...generated], g.set.broken, g.set.deployed, { borrowed: g.set.borrowed }) } : g,
+  );
+  const set = new PolicySet(all.flatMap((g) => g.own), all.flatMap((g) => g.broken), config.deployedPolicies ?? []);
   const issuer = opts.issuer ?? config.issuer ?? defaultIssuer(set);
   const mode = opts.inline ? 'inline' : 'layer';
-  const plan = planInjection(set, {
-    mode,
-    issuer,
-    pageVersion,
-    journeys: split(opts.journey),
-    identifiers: split(opts.identifier),
-    regenerate: opts.regenerate,
-    replacePhone: opts.replacePhone,
-  });
+  const options = { mode, issuer, pageVersion, journeys: split(opts.journey), identifiers: split(opts.identifier), regenerate: opts.regenerate, replacePhone: opts.replacePhone } as const;
+  // Sets without a relying party (a folder of shared bases) have nothing to protect.
+  const withRp = groups.filter((g) => g.own.some((p) => p.relyingParty) || g.broken.some((b) => /<RelyingParty[\s>]/.test(b.text)));
+  // --journey names journeys across the tree: each set is given those its relying parties use.
+  const uses = (g: PolicyGroup, j: string) => g.own.some((p) => (p.defaultUserJourney?.attributes.ReferenceId ?? '').toLowerCase() === j.toLowerCase());
+  const plans = (withRp.length ? withRp : groups.slice(0, 1)).map((g) => ({
+    name: g.name,
+    plan: planInjection(g.set, { ...options, journeys: options.journeys?.filter((j) => uses(g, j)) }),
+  }));
+  const plan = mergePlans(plans, mode, plans.length > 1);
+  for (const j of options.journeys ?? []) {
+    if (!groups.some((g) => uses(g, j))) plan.problems.push(`--journey ${j}: no relying party in the set uses this journey as its DefaultUserJourney.`);
+  }
+  if (plan.problems.length) plan.changes = [];
   if (!opts.issuer && !config.issuer) plan.notes.push(`Issuer (the name the authenticator app shows) defaulted to '${issuer}'; set it with --issuer or "issuer" in b2c-totp.config.json.`);
 
   let outDir: string | undefined;
@@ -102,6 +119,26 @@ function verdict(plan: InjectPlan, strict: boolean): Verdict {
 /** A skipped relying party that signs users in, or that could not be analysed far enough to know. */
 function mustProtect(r: RelyingPartyOutcome): boolean {
   return r.status === 'skipped' && (r.signIn || !/never reads or writes a directory user|is not one of the --journey values/.test(r.reason ?? ''));
+}
+
+/** One plan for several sets: lists concatenated, notes marked with their set when there are several. */
+function mergePlans(plans: Array<{ name: string; plan: InjectPlan }>, mode: 'layer' | 'inline', several: boolean): InjectPlan {
+  const out: InjectPlan = { mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [] };
+  for (const { name, plan } of plans) {
+    out.changes.push(...plan.changes);
+    out.protected.push(...plan.protected);
+    out.alreadyProtected.push(...plan.alreadyProtected);
+    out.relyingParties.push(...plan.relyingParties);
+    out.identifiers = [...new Set([...out.identifiers, ...plan.identifiers])];
+    out.upnOverrides = [...new Set([...out.upnOverrides, ...plan.upnOverrides])].sort();
+    for (const n of plan.notes) if (!(several && n.startsWith('TOTP is already present'))) out.notes.push(several ? `[${name}] ${n}` : n);
+    out.problems.push(...plan.problems);
+  }
+  if (out.problems.length) out.changes = [];
+  if (several && out.changes.length === 0 && out.problems.length === 0 && out.relyingParties.length && out.relyingParties.every((r) => r.status !== 'skipped')) {
+    out.notes = ['TOTP is already present: nothing to change.'];
+  }
+  return out;
 }
 
 function split(list: string[] | undefined): string[] | undefined {

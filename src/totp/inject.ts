@@ -6,7 +6,7 @@ import { buildFlow, claimsProduced } from './flow.js';
 import { operationsRun } from './azuremfa.js';
 import { type DefKind, Policy } from '../policy/policy.js';
 import { childOrder } from '../policy/schema-order.js';
-import { PolicySet } from '../policy/set.js';
+import { PolicySet, tenantPolicyKey } from '../policy/set.js';
 import { attributeSpans, child, children, textOf, textSpan } from '../xml/element.js';
 import { type Edit, type TextStyle, appendChildren, applyEdits, detectStyle, escapeXml, indentOfLine, insertAfter, reindent, xml } from '../xml/edit.js';
 import { fileText, parseXmlText } from '../xml/read.js';
@@ -84,7 +84,8 @@ function at(p: Policy, offset: number, message: string): string {
   return `${p.path}:${pos.line}:${pos.column}: ${message}`;
 }
 
-function isGenerated(p: Policy): boolean {
+/** A file an earlier `inject` wrote (layer mode): it carries the marker near its top. */
+export function isGenerated(p: Policy): boolean {
   return p.text.slice(0, 600).includes(GENERATED_MARKER);
 }
 
@@ -114,7 +115,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
 
   // Files we generated earlier are set aside: the plan is computed from the user's own files.
   const generated = fullSet.policies.filter(isGenerated);
-  const set = generated.length ? new PolicySet(fullSet.policies.filter((p) => !isGenerated(p)), fullSet.broken, fullSet.deployed) : fullSet;
+  const set = generated.length ? new PolicySet(fullSet.policies.filter((p) => !isGenerated(p)), fullSet.broken, fullSet.deployed, { borrowed: fullSet.borrowed }) : fullSet;
 
   // Files that do not parse: a relying party among them is skipped; the others only matter to chains.
   for (const b of set.broken) {
@@ -136,7 +137,8 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
   if (plan.problems.length) return plan;
 
   const targets: Target[] = [];
-  for (const rp of set.policies.filter((p) => p.relyingParty)) {
+  // Relying parties of this set; bases borrowed from another set's folder are that set's business.
+  for (const rp of set.policies.filter((p) => p.relyingParty && !set.borrowed.has(p))) {
     const outcome: RelyingPartyOutcome = { path: rp.path, policyId: rp.policyId, journey: undefined, status: 'skipped', signIn: false };
     plan.relyingParties.push(outcome);
     const t = analyse(set, rp, outcome, wanted, opts);
@@ -229,6 +231,9 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
       : `journey '${journey.id}' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.`;
   }
   const inRp = journey.layers.some((l) => l.policy === rp);
+  if (opts.mode === 'inline' && set.borrowed.has(parent)) {
+    return at(rp, rp.base!.element.start, `its base ${parent.policyId} (${parent.path}) is shared with another policy set; inline mode would change it for both, so use layer mode.`);
+  }
   if (inRp && opts.mode === 'inline' && journey.layers.some((l) => l.policy !== rp)) {
     return at(rp, journey.layers.find((l) => l.policy === rp)!.element.start, `journey '${journey.id}' is defined partly in the relying party and partly in its base; inline mode edits one definition, so use layer mode.`);
   }
@@ -348,21 +353,24 @@ class Names {
   private readonly journeyIds: Set<string>;
   private readonly files: Set<string>;
   constructor(set: PolicySet) {
-    this.policyIds = new Set(set.policies.map((p) => (p.policyId ?? '').toLowerCase()));
+    this.policyIds = new Set(set.policies.map((p) => tenantPolicyKey(p.policyId ?? '')));
     this.journeyIds = new Set(set.policies.flatMap((p) => p.definitions('UserJourney').map((el) => (el.attributes.Id ?? '').toLowerCase())));
     this.files = new Set([...set.policies, ...set.broken].map((p) => p.absPath.toLowerCase()));
   }
   journey(id: string): string {
     return this.take(this.journeyIds, (n) => `${id}_TOTP${n}`);
   }
-  /** A PolicyId and a sibling file for it, both unused. */
-  policy(p: Policy): { id: string; file: { display: string; abs: string } } {
+  /**
+   * A PolicyId and a file for it, both unused (ids compared as the tenant does: case-insensitively,
+   * with or without B2C_1A_). The file goes beside `p`, or in `dir` when given.
+   */
+  policy(p: Policy, dir?: { display: string; abs: string }): { id: string; file: { display: string; abs: string } } {
     for (let n = 1; ; n++) {
       const suffix = `_TOTP${n === 1 ? '' : n}`;
       const id = `${p.policyId ?? ''}${suffix}`;
-      const file = sibling(p, suffix);
-      if (this.policyIds.has(id.toLowerCase()) || this.files.has(file.abs.toLowerCase())) continue;
-      this.policyIds.add(id.toLowerCase());
+      const file = sibling(p, suffix, dir);
+      if (this.policyIds.has(tenantPolicyKey(id)) || this.files.has(file.abs.toLowerCase())) continue;
+      this.policyIds.add(tenantPolicyKey(id));
       this.files.add(file.abs.toLowerCase());
       return { id, file };
     }
@@ -399,7 +407,7 @@ function checkResult(set: PolicySet, out: Built, owners: Map<string, Policy[]>, 
   const errors = (s: PolicySet) => runRules(RULES, s, { ready: false }).filter((d) => d.severity === 'error');
   const before = new Set(errors(set).map(key));
   const byPath = new Map(out.changes.map((c) => [c.path, c.absPath]));
-  for (const d of errors(new PolicySet(after, set.broken, set.deployed))) {
+  for (const d of errors(new PolicySet(after, set.broken, set.deployed, { borrowed: set.borrowed }))) {
     if (before.has(key(d))) continue;
     const abs = byPath.get(d.file);
     const rps = (abs && owners.get(abs)) || [undefined];
@@ -520,10 +528,11 @@ function dropPhoneDependents(set: PolicySet, from: Policy, journey: EffectiveJou
   }
   for (let i = drop[0]! + 1; i < journey.steps.length; i++) {
     if (drop.includes(i)) continue;
-    const needs = groups[i]!.flatMap((tp) => tp.inputClaims.filter((c) => c.defaultValue === undefined).map((c) => c.id.toLowerCase()));
-    const missing = needs.filter((c) => onlyPhone.has(c));
+    const uses = (tp: EffectiveTechnicalProfile) => [...tp.inputClaims, ...tp.persistedClaims].filter((c) => c.defaultValue === undefined).map((c) => c.id.toLowerCase());
+    const missing = groups[i]!.flatMap(uses).filter((c) => onlyPhone.has(c));
     if (!missing.length) continue;
-    const savesPhone = groups[i]!.every((tp) => isDirectory(tp) && operation(tp) === 'Write' && tp.persistedClaims.some((c) => /phone/i.test(c.id)));
+    // A directory write of what the phone step collected saves the phone number: it goes with it.
+    const savesPhone = groups[i]!.every((tp) => isDirectory(tp) && operation(tp) === 'Write' && tp.persistedClaims.some((c) => onlyPhone.has(c.id.toLowerCase())));
     if (savesPhone && i < send) drop.push(i);
     else {
       drop.length = 0; // a later step needs what the phone step produced: keep it
@@ -790,7 +799,9 @@ function layerFiles(
   // The layer names its tenant, and its base's, as the base itself does (a templating token stays a token).
   const tenant = parent.tenantId ?? '';
   const baseTenant = tenant;
-  const { id: layerId, file: layerPath } = names.policy(parent);
+  // Each set gets its own layer beside its own files: a base borrowed from another set's folder gets
+  // this set's layer beside this set's relying parties, not in the other set's folder.
+  const { id: layerId, file: layerPath } = names.policy(parent, set.borrowed.has(parent) ? folderOf(targets[0]!.rp) : undefined);
   renamed.set(layerId, parent.policyId ?? '');
   renamed.set(layerPath.display, parent.path);
   const b = blocks;
@@ -892,13 +903,21 @@ function escapeComment(s: string): string {
   return s.replace(/--/g, '- -');
 }
 
-/** `dir/Name.xml` → `dir/Name<suffix>.xml`. */
-function sibling(p: Policy, suffix: string): { display: string; abs: string } {
+/** `dir/Name.xml` → `dir/Name<suffix>.xml`, or `<other dir>/Name<suffix>.xml`. */
+function sibling(p: Policy, suffix: string, dir?: { display: string; abs: string }): { display: string; abs: string } {
   const ext = path.extname(p.absPath);
+  const name = path.basename(p.absPath, ext) + suffix + ext;
+  if (dir) return { abs: path.join(dir.abs, name), display: dir.display ? `${dir.display}/${name}` : name };
   return {
     abs: p.absPath.slice(0, p.absPath.length - ext.length) + suffix + ext,
     display: p.path.slice(0, p.path.length - ext.length) + suffix + ext,
   };
+}
+
+/** The folder of a file, as an absolute and a display path. */
+function folderOf(p: Policy): { display: string; abs: string } {
+  const slash = p.path.lastIndexOf('/');
+  return { abs: path.dirname(p.absPath), display: slash >= 0 ? p.path.slice(0, slash) : '' };
 }
 
 function addNewFile(set: PolicySet, where: { display: string; abs: string }, text: string, out: Built, regenerate: boolean): void {

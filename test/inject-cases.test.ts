@@ -1,0 +1,105 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../src/util/diff.js';
+import type { InjectOptions } from '../src/totp/inject.js';
+import { injectFiles } from './helpers/inject.js';
+import { CASE_GOLDEN, caseFiles, caseGolden } from './helpers/inject-cases.js';
+import { type Files, lintFiles } from './helpers/policy-set.js';
+
+/**
+ * inject on hand-made policy sets, one per shape real repositories have (test/fixtures/inject/<case>),
+ * each checked against reviewed output (test/golden/inject/<golden>): exactly the files written, a
+ * result that lints with no error, a second run that changes nothing, and the user's files untouched
+ * (layer mode) or changed only by added lines and moved step numbers (inline mode).
+ */
+function expectGolden(name: string, fixture: string, opts: Partial<InjectOptions> = {}) {
+  const input = caseFiles(fixture);
+  const { plan, result } = injectFiles(input, opts);
+  expect(plan.problems).toEqual([]);
+  const golden = caseGolden(name);
+  expect(plan.changes.map((c) => c.path).sort()).toEqual(Object.keys(golden).sort());
+  for (const c of plan.changes) expect(c.after, c.path).toBe(golden[c.path]);
+  // No error the input did not have (an input error copied into a TOTP copy, renumbered, is the input's).
+  const had = new Set(errors(input).map(sameError));
+  expect(errors(result).filter((e) => !had.has(sameError(e)))).toEqual([]);
+  const again = injectFiles(result, opts).plan;
+  expect(again.problems).toEqual([]);
+  expect(again.changes).toEqual([]);
+  if ((opts.mode ?? 'layer') === 'layer') for (const c of plan.changes) expect(c.before, `${c.path} is new`).toBeUndefined();
+  else {
+    for (const c of plan.changes) {
+      const removed = unifiedDiff(c.before, c.after, c.path, c.path)
+        .split('\n')
+        .filter((l) => l.startsWith('-') && !l.startsWith('---'));
+      for (const l of removed) expect(l, c.path).toMatch(/Order="\d+"|DefaultUserJourney ReferenceId=/);
+    }
+  }
+  return plan;
+}
+
+const errors = (files: Files) => lintFiles(files).filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId} ${d.message}`);
+const sameError = (e: string) => e.replace(/^\S+ /, '').replace(/_TOTP\d*/g, '').replace(/\b(Orders?|step) [\d, ]+/g, '$1 N');
+
+describe('inject on real-repository shapes (golden files)', () => {
+  it('every golden folder has a test', () => {
+    expect(readdirSync(CASE_GOLDEN).sort()).toEqual(['branching', 'collision', 'existing-totp', 'phone-replace', 'rest-signin', 'rp-journey-inline', 'rp-journey-layer', 'templated']);
+  });
+
+  it('a journey defined in the relying-party file, layer mode: the TOTP copy of the RP carries its own journey copy', () => {
+    const plan = expectGolden('rp-journey-layer', 'rp-journey');
+    expect(plan.relyingParties).toEqual([{ path: 'SignIn.xml', policyId: 'B2C_1A_ContosoSignIn', journey: 'SignInHere', status: 'protected', signIn: true }]);
+    expect(plan.protected.map((p) => `${p.copyId} before ${p.beforeWhat}`)).toEqual(['SignInHere_TOTP before step 3 (SendClaims)']);
+    // The layer holds the building blocks only: the journey copy is in the RP copy.
+    expect(caseGolden('rp-journey-layer')['Extensions_TOTP.xml']).not.toContain('<UserJourneys>');
+  });
+
+  it('a journey defined in the relying-party file, inline mode: edited in place', () => {
+    const plan = expectGolden('rp-journey-inline', 'rp-journey', { mode: 'inline' });
+    expect(plan.protected.map((p) => `${p.journeyId} -> ${p.copyId}`)).toEqual(['SignInHere -> SignInHere']);
+  });
+
+  it('sign-in checked by a REST API: protected; TOTP after the error SendClaims, before the token; tracking stays after it', () => {
+    const plan = expectGolden('rest-signin', 'rest-signin');
+    expect(plan.relyingParties.map((r) => [r.status, r.signIn])).toEqual([['protected', true]]);
+    expect(plan.protected.map((p) => p.beforeWhat)).toEqual(['step 4 (SendClaims)']);
+  });
+
+  it('a branching chain: each relying party gets a layer on its own parent', () => {
+    const plan = expectGolden('branching', 'branching');
+    expect(plan.relyingParties.map((r) => `${r.path} ${r.status}`)).toEqual(['ResetB.xml protected', 'SignInA.xml protected']);
+    const golden = caseGolden('branching');
+    expect(golden['BranchA_TOTP.xml']).toContain('<PolicyId>B2C_1A_ContosoBranchA</PolicyId>');
+    expect(golden['BranchB_TOTP.xml']).toContain('<PolicyId>B2C_1A_ContosoBranchB</PolicyId>');
+    expect(golden['SignInA_TOTP.xml']).toContain('<PolicyId>B2C_1A_ContosoBranchA_TOTP</PolicyId>');
+    expect(golden['ResetB_TOTP.xml']).toContain('<PolicyId>B2C_1A_ContosoBranchB_TOTP</PolicyId>');
+  });
+
+  it('a templated tenant: the tokens are carried the way the user writes them', () => {
+    expectGolden('templated', 'templated');
+    const golden = caseGolden('templated');
+    expect(golden['Extensions_TOTP.xml']).toContain('    TenantId="{Settings:Tenant}"\n    PolicyId="B2C_1A_ContosoExtensions_TOTP"\n    PublicPolicyUri="https://{Settings:Tenant}/{Settings:Environment}/B2C_1A_ContosoExtensions_TOTP">');
+    expect(golden['SignIn_TOTP.xml']).toContain('PublicPolicyUri="https://{Settings:Tenant}/{Settings:Environment}/B2C_1A_ContosoSignIn_TOTP"');
+  });
+
+  it('TOTP already verified under other ids: already protected; the other relying party is protected', () => {
+    const plan = expectGolden('existing-totp', 'existing-totp');
+    expect(plan.relyingParties.map((r) => `${r.path} ${r.status}`)).toEqual(['SignIn.xml protected', 'SignInWithCode.xml already-protected']);
+  });
+
+  it('phone MFA: by default TOTP goes before it and the plan says so; --replace-phone leaves the phone steps out', () => {
+    const files = caseFiles('phone');
+    const dflt = injectFiles(files).plan;
+    expect(dflt.protected.map((p) => p.beforeWhat)).toEqual(['step 3 (ClaimsExchange: PhoneFactor-InputOrVerify)']);
+    expect(dflt.notes).toContain("Journey 'SignInPhone' already runs phone MFA (step 3); TOTP is added before it, so users get both. Run with --replace-phone to leave the phone steps out of SignInPhone_TOTP.");
+    const plan = expectGolden('phone-replace', 'phone', { replacePhone: true });
+    expect(plan.notes[0]).toBe("--replace-phone: SignInPhone_TOTP leaves out step 3, 4 of 'SignInPhone' (phone MFA and what only saves its result).");
+    expect(plan.protected.map((p) => p.beforeWhat)).toEqual(['step 5 (SendClaims)']);
+  });
+
+  it('names the user already has (in another case) are not reused', () => {
+    const plan = expectGolden('collision', 'collision');
+    expect(plan.protected.map((p) => `${p.relyingParty.policyId}: ${p.copyId}`)).toEqual(['B2C_1A_ContosoSignIn: SignIn_TOTP2', 'B2C_1A_ContosoSignIn_Totp: SignIn_Totp_TOTP']);
+    expect(plan.changes.map((c) => path.basename(c.path)).sort()).toEqual(['Extensions_TOTP.xml', 'SignIn_TOTP2.xml', 'SignIn_Totp_TOTP.xml']);
+  });
+});
