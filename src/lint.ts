@@ -60,7 +60,7 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   const xsdPath = opened?.file;
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = lintSets(sets, { ready: req.ready ?? false, xsd }, config);
+    diagnostics = lintSets(sets, { ready: req.ready ?? false, xsd, requireTotp: config.requireTotp }, config);
   } finally {
     xsd?.dispose();
   }

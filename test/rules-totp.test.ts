@@ -40,7 +40,7 @@ describeShared('TOTP fixture', () => {
   it('has the TOTP rules registered', () => {
     expect(TOTP).toEqual([
       'TOTP-001', 'TOTP-002', 'TOTP-004', 'TOTP-005', 'TOTP-007', 'TOTP-008', 'TOTP-009', 'TOTP-010', 'TOTP-011', 'TOTP-012',
-      'TOTP-013', 'TOTP-014', 'TOTP-015', 'TOTP-016', 'TOTP-017', 'TOTP-018', 'TOTP-019', 'TOTP-020', 'TOTP-028',
+      'TOTP-013', 'TOTP-014', 'TOTP-015', 'TOTP-016', 'TOTP-017', 'TOTP-018', 'TOTP-019', 'TOTP-020', 'TOTP-028', 'TOTP-040',
     ]);
   });
 

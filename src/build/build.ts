@@ -172,7 +172,7 @@ function buildEnvironment(
   // Lint as `lint` does: each policy set of the tree on its own (src/policy/sets.ts).
   const groups = groupPolicySets(policies, broken, { cwd: path.dirname(outBase), deployed });
   refuseClashingSets(groups);
-  let diagnostics = lintSets(groups, { ready: true, xsd, environment: env }, { rules: buildSeverities(config.rules) });
+  let diagnostics = lintSets(groups, { ready: true, xsd, environment: env, requireTotp: config.requireTotp }, { rules: buildSeverities(config.rules) });
   // ENV-001 and ENV-004 both report a {Settings:...} token or starter-pack word the environment has
   // no value for, at the same place; ENV-004 names the setting, so its finding is the one kept.
   const at = (d: Diagnostic) => `${d.file}\0${d.line}\0${d.column}`;

@@ -59,6 +59,8 @@ export const configSchema = z.strictObject({
       }),
     ),
   ),
+  /** Turns on TOTP-040: true checks every relying party, a list of UserJourney Ids checks those journeys; a relying party that signs users in without VerifyOTP is an error. */
+  requireTotp: z.optional(z.union([z.boolean(), z.array(z.string().check(z.minLength(1)))])),
   /** Name the authenticator app shows for the account (inject). */
   issuer: z.optional(z.string().check(z.minLength(1))),
 });

@@ -29,6 +29,7 @@ import totpAppIconControl from './totp/app-icon-control.js';
 import totpPageVersion from './totp/page-version.js';
 import totpPageRecommended from './totp/page-recommended.js';
 import totpSeparateSessions from './totp/separate-sessions.js';
+import totpRequireTotp from './totp/require-totp.js';
 import chainShape from './chain/chain-shape.js';
 import missingBase from './chain/base-policy.js';
 import duplicatePolicyId from './chain/duplicate-policy-id.js';
@@ -158,6 +159,7 @@ export const RULES: readonly Rule[] = [
   totpPageVersion,
   totpPageRecommended,
   totpSeparateSessions,
+  totpRequireTotp,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
 export function findRule(idOrName: string): Rule | undefined {

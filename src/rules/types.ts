@@ -51,6 +51,8 @@ export interface LintOptions {
    * it. Undefined for plain lint, where those rules do nothing.
    */
   environment?: TargetEnvironment | undefined;
+  /** Config "requireTotp": TOTP-040 checks every relying party (true) or those running the named journeys. */
+  requireTotp?: boolean | readonly string[] | undefined;
 }
 
 export interface RuleContext {

@@ -4,9 +4,9 @@ import { effectiveJourney, journeysDefinedIn, misnumbered, type Step, stepAttrib
 import type { Policy } from '../policy/policy.js';
 import { reachedJourneys } from '../policy/reach.js';
 import type { PolicySet } from '../policy/set.js';
-import { child, children } from '../xml/element.js';
+import { child, children, textOf } from '../xml/element.js';
 import type { OperationCall } from './azuremfa.js';
-import { transformation, transformationClaims, usesAzureMfa } from './azuremfa.js';
+import { operationsRun, transformation, transformationClaims, usesAzureMfa } from './azuremfa.js';
 import { IDENTITY_PROVIDER_PROTOCOLS } from './catalogue.js';
 
 /** One ClaimsExchange of a step, with its technical profile as the flow's policy sees it. */
@@ -327,4 +327,21 @@ export function unpairedCalls(
     });
   }
   return [...state.values()].flatMap((m) => [...m.values()].filter((s) => !s.paired).map((s) => s.hit));
+}
+
+/** Verifies an authenticator-app code, whatever its ids: an AzureMfa VerifyOTP call, itself or in its validations or display controls. */
+export function verifiesAuthenticatorCode(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
+  return operationsRun(set, from, tp).some((c) => c.operation === 'VerifyOTP');
+}
+
+/**
+ * A SendClaims step that issues no token to a signed-in user (upload-semantics.md §2): its issuer
+ * returns an OAuth2 error, or a precondition guards it and another SendClaims follows (an error or block
+ * page). `later` holds the steps after it in the same flow.
+ */
+export function errorOnlySendClaims(set: PolicySet, from: Policy, step: Step, later: readonly Step[]): boolean {
+  const issuerId = step.element.attributes.CpimIssuerTechnicalProfileReferenceId;
+  const issuer = issuerId ? set.find('TechnicalProfile', issuerId, from) : undefined;
+  if (issuer && /OAuth2Error/i.test(textOf(child(issuer.element, 'OutputTokenFormat')))) return true;
+  return !!child(step.element, 'Preconditions') && later.some((s) => s.type === 'SendClaims');
 }

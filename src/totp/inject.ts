@@ -2,7 +2,7 @@ import path from 'node:path';
 import { XmlElement } from '../xml/nodes.js';
 import { type ClaimRef, type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs } from '../policy/effective.js';
 import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step } from '../policy/journey.js';
-import { buildFlow, claimsProduced } from './flow.js';
+import { buildFlow, claimsProduced, errorOnlySendClaims, verifiesAuthenticatorCode } from './flow.js';
 import { operationsRun } from './azuremfa.js';
 import { type DefKind, Policy } from '../policy/policy.js';
 import { childOrder } from '../policy/schema-order.js';
@@ -452,10 +452,7 @@ const isDirectory = (tp: EffectiveTechnicalProfile) => handlerIs(tp, PROVIDER_CL
 const operation = (tp: EffectiveTechnicalProfile) => tp.metadata.get('Operation')?.value;
 const hasClaim = (claims: ClaimRef[], id: string) => claims.some((c) => c.id.toLowerCase() === id.toLowerCase());
 
-/** Verifies an authenticator-app code, whatever the ids: an AzureMfa VerifyOTP call, itself or in its validations. */
-function verifiesCode(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
-  return operationsRun(set, from, tp).some((c) => c.operation === 'VerifyOTP');
-}
+const verifiesCode = verifiesAuthenticatorCode;
 
 /** Phone MFA: the PhoneFactor provider, or an AzureMfa phone operation (OneWaySMS, Verify) the step runs. */
 function isPhoneProfile(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
@@ -474,18 +471,6 @@ function changesExistingUser(set: PolicySet, from: Policy, tp: EffectiveTechnica
 }
 
 /**
- * A SendClaims that issues no token to a signed-in user: its issuer returns an OAuth2 error, or it is
- * guarded by a precondition and another SendClaims follows (an error or block page).
- */
-function errorOnlySendClaims(set: PolicySet, from: Policy, journey: EffectiveJourney, i: number): boolean {
-  const step = journey.steps[i]!;
-  const issuerId = step.element.attributes.CpimIssuerTechnicalProfileReferenceId;
-  const issuer = issuerId ? set.find('TechnicalProfile', issuerId, from) : undefined;
-  if (issuer && /OAuth2Error/i.test(textOf(child(issuer.element, 'OutputTokenFormat')))) return true;
-  return !!child(step.element, 'Preconditions') && journey.steps.slice(i + 1).some((s) => s.type === 'SendClaims');
-}
-
-/**
  * Where TOTP goes: after the steps that establish the directory user, before the first step that
  * changes the account or runs phone MFA, and before the first SendClaims that issues a token. Steps
  * after that SendClaims stay after it. With `replacePhone`, the phone steps are left out instead, with
@@ -493,7 +478,7 @@ function errorOnlySendClaims(set: PolicySet, from: Policy, journey: EffectiveJou
  */
 function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney, groups: EffectiveTechnicalProfile[][], replacePhone: boolean): { insertAt: number; drop: number[] } | string {
   let send = -1;
-  for (let i = 0; i < journey.steps.length; i++) if (journey.steps[i]!.type === 'SendClaims' && !errorOnlySendClaims(set, from, journey, i)) {
+  for (let i = 0; i < journey.steps.length; i++) if (journey.steps[i]!.type === 'SendClaims' && !errorOnlySendClaims(set, from, journey.steps[i]!, journey.steps.slice(i + 1))) {
     send = i;
     break;
   }
