@@ -123,7 +123,7 @@ function mustProtect(r: RelyingPartyOutcome): boolean {
 
 /** One plan for several sets: lists concatenated, notes marked with their set when there are several. */
 function mergePlans(plans: Array<{ name: string; plan: InjectPlan }>, mode: 'layer' | 'inline', several: boolean): InjectPlan {
-  const out: InjectPlan = { mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [] };
+  const out: InjectPlan = { mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedFrom: {} };
   for (const { name, plan } of plans) {
     out.changes.push(...plan.changes);
     out.protected.push(...plan.protected);
@@ -133,6 +133,7 @@ function mergePlans(plans: Array<{ name: string; plan: InjectPlan }>, mode: 'lay
     out.upnOverrides = [...new Set([...out.upnOverrides, ...plan.upnOverrides])].sort();
     for (const n of plan.notes) if (!(several && n.startsWith('TOTP is already present'))) out.notes.push(several ? `[${name}] ${n}` : n);
     out.problems.push(...plan.problems);
+    Object.assign(out.generatedFrom, plan.generatedFrom);
   }
   if (out.problems.length) out.changes = [];
   if (several && out.changes.length === 0 && out.problems.length === 0 && out.relyingParties.length && out.relyingParties.every((r) => r.status !== 'skipped')) {

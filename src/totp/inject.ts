@@ -76,6 +76,11 @@ export interface InjectPlan {
   notes: string[];
   /** Reasons the whole run cannot go ahead (bad options, an edited generated file); when non-empty, `changes` is empty. */
   problems: string[];
+  /**
+   * Generated names (PolicyIds, journey ids, file paths) → the user's names they copy: an error in a
+   * generated file that reads the same with these replaced is the input's error, copied.
+   */
+  generatedFrom: Record<string, string>;
 }
 
 /** A problem located in a file: one line, file:line:column first. */
@@ -111,7 +116,7 @@ interface Target {
 
 /** Plans the injection. Pure: reads the set, returns file contents; the caller writes them. */
 export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPlan {
-  const plan: InjectPlan = { mode: opts.mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [] };
+  const plan: InjectPlan = { mode: opts.mode, changes: [], protected: [], alreadyProtected: [], relyingParties: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedFrom: {} };
 
   // Files we generated earlier are set aside: the plan is computed from the user's own files.
   const generated = fullSet.policies.filter(isGenerated);
@@ -183,6 +188,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
   plan.identifiers = built.identifiers;
   plan.upnOverrides = built.upnOverrides;
   plan.notes.push(...built.notes);
+  plan.generatedFrom = Object.fromEntries(built.renamed);
   plan.problems.push(...built.generatedEdited);
   if (plan.problems.length) plan.changes = [];
   if (plan.changes.length === 0 && plan.problems.length === 0 && (plan.protected.length || plan.alreadyProtected.length)) {
@@ -268,15 +274,16 @@ interface Built {
   generatedEdited: string[];
   /** First new lint error per relying party (undefined key: in a file several share). */
   failures: Map<Policy | undefined, string>;
+  renamed: Map<string, string>;
 }
 
 function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: InjectOptions, plan: InjectPlan): Built {
-  const out: Built = { changes: [], protected: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedEdited: [], failures: new Map() };
+  /** Generated name → the user's name it stands for, to tell copied errors from new ones. */
+  const renamed = new Map<string, string>();
+  const out: Built = { changes: [], protected: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedEdited: [], failures: new Map(), renamed };
   if (targets.length === 0) return out;
   const pageVersion = opts.pageVersion ?? SELFASSERTED_PAGE.latestKnown;
   const names = new Names(set);
-  /** Generated name → the user's name it stands for, to tell copied errors from new ones. */
-  const renamed = new Map<string, string>();
   /** Files → the relying parties they serve. */
   const owners = new Map<string, Policy[]>();
 
@@ -400,10 +407,7 @@ function checkResult(set: PolicySet, out: Built, owners: Map<string, Policy[]>, 
     else for (const rp of owners.get(c.absPath) ?? [undefined]) out.failures.set(rp, `${c.path}: internal error: the generated file does not parse (${p.problem.message}); please report it.`);
   }
   if (out.failures.size) return;
-  const pairs = [...renamed].sort((a, b) => b[0].length - a[0].length);
-  // Step and line numbers move when TOTP steps go in: "Order 7" in the copy may be "Order 5" in the original.
-  const original = (s: string) => pairs.reduce((acc, [gen, orig]) => acc.split(gen).join(orig), s).replace(/\b(Orders?|step|steps|line) [\d, ]+/g, '$1 N');
-  const key = (d: Diagnostic) => `${d.ruleId}\0${original(d.message)}`;
+  const key = (d: Diagnostic) => inputFindingKey(d, renamed);
   const errors = (s: PolicySet) => runRules(RULES, s, { ready: false }).filter((d) => d.severity === 'error');
   const before = new Set(errors(set).map(key));
   const byPath = new Map(out.changes.map((c) => [c.path, c.absPath]));
@@ -414,6 +418,18 @@ function checkResult(set: PolicySet, out: Built, owners: Map<string, Policy[]>, 
     const where = `${d.file}:${d.line}:${d.column}: the result would not lint clean (${d.ruleId}): ${d.message}`;
     for (const rp of rps.length > 1 ? [undefined] : rps) if (!out.failures.has(rp)) out.failures.set(rp, where);
   }
+}
+
+/**
+ * What an error is, read as the input's: rule and message, generated names replaced by the names they
+ * copy and step or line numbers left out (they move when TOTP steps go in). Files are left out too: a
+ * journey copied from the base into the layer carries the base's errors into another file. Two errors
+ * with one key are one error; the result of inject is broken when it has a key the input had not.
+ */
+export function inputFindingKey(d: { ruleId: string; message: string }, generatedFrom: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
+  const pairs = (generatedFrom instanceof Map ? [...generatedFrom] : Object.entries(generatedFrom)).sort((a, b) => b[0].length - a[0].length);
+  const message = pairs.reduce((acc, [gen, orig]) => acc.split(gen).join(orig), d.message).replace(/\b(Orders?|step|steps|line) [\d, ]+/g, '$1 N');
+  return `${d.ruleId}\0${message}`;
 }
 
 // ---------------------------------------------------------------------------------------------
