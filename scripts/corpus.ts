@@ -27,7 +27,7 @@ import type { PolicyGroup } from '../src/policy/sets.js';
 import type { Diagnostic } from '../src/report/diagnostic.js';
 import { runRules } from '../src/rules/engine.js';
 import { RULES } from '../src/rules/index.js';
-import { planInjection } from '../src/totp/inject.js';
+import { inputFindingKey, planInjection } from '../src/totp/inject.js';
 import { loadXsdValidator, XSD_FILE_NAME, type XsdValidator } from '../src/xsd/validate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -291,7 +291,9 @@ function injectOutcome(repo: string, g: PolicyGroup): InjectOutcome {
 
   for (const c of plan.changes) if (c.before !== undefined) o.broken.push(`${c.path}: layer mode changed an existing file`);
   const after = withChanges(set, plan.changes);
-  const key = (d: Diagnostic) => `${d.ruleId}\0${d.file}\0${d.message}`;
+  // "No lint error the input did not have": an input error copied into a generated file (same rule and
+  // message once generated names read as the originals) is the input's (inject's own check agrees).
+  const key = (d: Diagnostic) => inputFindingKey(d, plan.generatedFrom);
   const before = new Set(runRules(RULES, set, { ready: false }).filter((d) => d.severity === 'error').map(key));
   for (const d of runRules(RULES, after, { ready: false })) {
     if (d.severity === 'error' && !before.has(key(d))) o.broken.push(`new ${d.ruleId} at ${d.file}:${d.line}:${d.column}: ${short(d.message)}`);
