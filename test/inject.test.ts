@@ -298,6 +298,26 @@ describe('skips are per relying party, with one line each; the others are still 
     ]);
   });
 
+  it('a journey that signs no directory user in is skipped, and says so; naming it with --journey says what is missing', () => {
+    const api = base['SignIn.xml']!.replaceAll('B2C_1A_ContosoSignIn', 'B2C_1A_ContosoApi')
+      .replace('<RelyingParty>', '<UserJourneys>\n        <UserJourney Id="ApiToken">\n            <OrchestrationSteps>\n                <OrchestrationStep Order="1" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />\n            </OrchestrationSteps>\n        </UserJourney>\n    </UserJourneys>\n    <RelyingParty>')
+      .replace('ReferenceId="SignIn"', 'ReferenceId="ApiToken"');
+    const files = { ...base, 'Api.xml': api };
+    const { plan } = injectFiles(files);
+    expect(plan.relyingParties.find((r) => r.path === 'Api.xml')).toEqual({
+      path: 'Api.xml',
+      policyId: 'B2C_1A_ContosoApi',
+      journey: 'ApiToken',
+      status: 'skipped',
+      reason: "journey 'ApiToken' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.",
+      signIn: false,
+    });
+    expect(plan.relyingParties.filter((r) => r.status === 'protected').map((r) => r.path)).toEqual(['PasswordReset.xml', 'SignIn.xml']);
+    expect(outcomes(files, { journeys: ['ApiToken'] }).find((o) => o.startsWith('Api.xml'))).toBe(
+      "Api.xml skipped: Api.xml:17:9: journey 'ApiToken' does not read or write the directory user before its SendClaims (step 1), and TOTP needs its objectId and userPrincipalName there; add a directory read (e.g. AAD-UserReadUsingObjectId) before it.",
+    );
+  });
+
   it('an unknown --journey stops the run', () => {
     expect(injectFiles(base, { journeys: ['SignUp'] }).plan.problems).toEqual(['--journey SignUp: no relying party in the set uses this journey as its DefaultUserJourney.']);
   });

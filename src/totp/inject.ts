@@ -511,7 +511,9 @@ function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney,
     if (firstDirectory >= 0 && tps.some((tp) => changesExistingUser(set, from, tp))) return { insertAt: i, drop };
     if (firstDirectory < 0 && tps.some((tp) => isDirectory(tp) || validationProfiles(set, from, tp).some(isDirectory))) firstDirectory = i;
   }
-  if (firstDirectory < 0) return `journey '${journey.id}' reads the directory user only after its SendClaims (step ${journey.steps[send]!.order}); TOTP needs objectId before the token is issued.`;
+  if (firstDirectory < 0) {
+    return `journey '${journey.id}' does not read or write the directory user before its SendClaims (step ${journey.steps[send]!.order}), and TOTP needs its objectId and userPrincipalName there; add a directory read (e.g. AAD-UserReadUsingObjectId) before it.`;
+  }
   return { insertAt: send, drop };
 }
 
