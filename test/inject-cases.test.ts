@@ -97,6 +97,41 @@ describe('inject on real-repository shapes (golden files)', () => {
     expect(plan.protected.map((p) => p.beforeWhat)).toEqual(['step 5 (SendClaims)']);
   });
 
+  it('an SMS code on a page that signs the user in (it outputs objectId) is not phone MFA', () => {
+    const sms = [
+      '                <TechnicalProfile Id="AzureMfa-SendSms">',
+      '                    <DisplayName>Send a code</DisplayName>',
+      '                    <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.AzureMfaProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />',
+      '                    <Metadata><Item Key="Operation">OneWaySMS</Item></Metadata>',
+      '                    <InputClaims>',
+      '                        <InputClaim ClaimTypeReferenceId="userPrincipalName" />',
+      '                        <InputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" PartnerClaimType="phoneNumber" />',
+      '                    </InputClaims>',
+      '                </TechnicalProfile>',
+      '                <TechnicalProfile Id="SmsPage">',
+      '                    <DisplayName>Code by SMS</DisplayName>',
+      '                    <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />',
+      '                    <Metadata><Item Key="ContentDefinitionReferenceId">api.selfasserted</Item></Metadata>',
+      '                    <OutputClaims>',
+      '                        <OutputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" />',
+      '                    </OutputClaims>',
+      '                    <ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="AzureMfa-SendSms" /></ValidationTechnicalProfiles>',
+      '                </TechnicalProfile>',
+      '                <TechnicalProfile Id="AAD-UserWritePhoneNumberUsingObjectId">',
+    ].join('\n');
+    const withSms = (outputsObjectId: boolean) => {
+      let files = caseFiles('phone');
+      const ext = files['Extensions.xml']!
+        .replace('                <TechnicalProfile Id="AAD-UserWritePhoneNumberUsingObjectId">', outputsObjectId ? sms.replace('<OutputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" />', '<OutputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" />\n                        <OutputClaim ClaimTypeReferenceId="objectId" />') : sms)
+        .replace('TechnicalProfileReferenceId="PhoneFactor-InputOrVerify" />', 'TechnicalProfileReferenceId="SmsPage" />');
+      files = { ...files, 'Extensions.xml': ext };
+      return injectFiles(files).plan.protected.map((p) => p.beforeWhat);
+    };
+    expect(withSms(false)).toEqual(['step 3 (ClaimsExchange: SmsPage)']);
+    // Not phone MFA: TOTP goes after it, before the step that changes the account.
+    expect(withSms(true)).toEqual(['step 4 (ClaimsExchange: AAD-UserWritePhoneNumberUsingObjectId)']);
+  });
+
   it('names the user already has (in another case) are not reused', () => {
     const plan = expectGolden('collision', 'collision');
     expect(plan.protected.map((p) => `${p.relyingParty.policyId}: ${p.copyId}`)).toEqual(['B2C_1A_ContosoSignIn: SignIn_TOTP2', 'B2C_1A_ContosoSignIn_Totp: SignIn_Totp_TOTP']);

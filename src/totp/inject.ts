@@ -470,9 +470,15 @@ const hasClaim = (claims: ClaimRef[], id: string) => claims.some((c) => c.id.toL
 
 const verifiesCode = verifiesAuthenticatorCode;
 
-/** Phone MFA: the PhoneFactor provider, or an AzureMfa phone operation (OneWaySMS, Verify) the step runs. */
+/**
+ * Phone MFA: the PhoneFactor provider, or a page that runs an AzureMfa phone operation (OneWaySMS,
+ * Verify) as a second factor. A sign-up or sign-in page that verifies the phone it signs in with (it
+ * also reads or writes the user, or outputs objectId) is not phone MFA.
+ */
 function isPhoneProfile(set: PolicySet, from: Policy, tp: EffectiveTechnicalProfile): boolean {
-  return handlerIs(tp, 'PhoneFactorProtocolProvider') || operationsRun(set, from, tp).some((c) => c.operation === 'OneWaySMS' || c.operation === 'Verify');
+  if (handlerIs(tp, 'PhoneFactorProtocolProvider')) return true;
+  if (!operationsRun(set, from, tp).some((c) => c.operation === 'OneWaySMS' || c.operation === 'Verify')) return false;
+  return !hasClaim(tp.outputClaims, 'objectId') && !validationProfiles(set, from, tp).some(isDirectory);
 }
 
 function isPhoneStep(set: PolicySet, from: Policy, step: Step): boolean {
@@ -498,7 +504,11 @@ function insertionIndex(set: PolicySet, from: Policy, journey: EffectiveJourney,
     send = i;
     break;
   }
-  if (send < 0) return `journey '${journey.id}' has no SendClaims step that issues a token; there is nothing to protect.`;
+  if (send < 0) {
+    const inner = journey.steps.flatMap((s) => invokedSubJourneys(s)).find((sub) => buildFlow(set, from, 'SubJourney', sub)?.steps.some((fs) => fs.step.type === 'SendClaims'));
+    if (inner) return `journey '${journey.id}' issues its token inside sub-journey '${inner}', and inject places TOTP in the journey itself; move that SendClaims into the journey, or add the TotpFactor-Input and TotpFactor-Verify steps before it by hand.`;
+    return `journey '${journey.id}' has no SendClaims step that issues a token; there is nothing to protect.`;
+  }
   const drop: number[] = [];
   if (replacePhone) {
     for (let i = 0; i < send; i++) if (isPhoneStep(set, from, journey.steps[i]!)) drop.push(i);
