@@ -43,7 +43,9 @@ const sameError = (e: string) => e.replace(/^\S+ /, '').replace(/_TOTP\d*/g, '')
 
 describe('inject on real-repository shapes (golden files)', () => {
   it('every golden folder has a test', () => {
-    expect(readdirSync(CASE_GOLDEN).sort()).toEqual(['branching', 'collision', 'existing-totp', 'phone-replace', 'rest-signin', 'rp-journey-inline', 'rp-journey-layer', 'templated']);
+    expect(readdirSync(CASE_GOLDEN).sort()).toEqual([
+      'branching', 'collision', 'existing-totp', 'phone-replace', 'rest-signin', 'rp-journey-inline', 'rp-journey-layer', 'rp-override-inline', 'rp-override-layer', 'step-override', 'templated',
+    ]);
   });
 
   it('a journey defined in the relying-party file, layer mode: the TOTP copy of the RP carries its own journey copy', () => {
@@ -57,6 +59,25 @@ describe('inject on real-repository shapes (golden files)', () => {
   it('a journey defined in the relying-party file, inline mode: edited in place', () => {
     const plan = expectGolden('rp-journey-inline', 'rp-journey', { mode: 'inline' });
     expect(plan.protected.map((p) => `${p.journeyId} -> ${p.copyId}`)).toEqual(['SignInHere -> SignInHere']);
+  });
+
+  it('a relying party that overrides one step of a base journey: layer mode replaces the override with the whole copy in the RP copy; inline mode adds the copy beside it', () => {
+    expectGolden('rp-override-layer', 'rp-override');
+    expect(caseGolden('rp-override-layer')['SignIn_TOTP.xml']).not.toContain('<UserJourney Id="SignIn">');
+    const plan = expectGolden('rp-override-inline', 'rp-override', { mode: 'inline' });
+    expect(plan.protected.map((p) => `${p.journeyId} -> ${p.copyId}`)).toEqual(['SignIn -> SignIn_TOTP']);
+    expect(caseGolden('rp-override-inline')['SignIn.xml']).toContain('<UserJourney Id="SignIn">');
+  });
+
+  it('a step a child policy overrides keeps the base step\'s other exchanges in the copy (merged by ClaimsExchange Id)', () => {
+    expectGolden('step-override', 'step-override');
+    expect(caseGolden('step-override')['Brand_TOTP.xml']).toContain(
+      [
+        '                        <!-- The brand\'s own password page. -->',
+        '                        <ClaimsExchange Id="PasswordExchange" TechnicalProfileReferenceId="SelfAsserted-LocalAccountSignin-Email" />',
+        '                        <ClaimsExchange Id="EmailExchange" TechnicalProfileReferenceId="LocalAccountDiscoveryUsingEmailAddress" />',
+      ].join('\n'),
+    );
   });
 
   it('sign-in checked by a REST API: protected; TOTP after the error SendClaims, before the token; tracking stays after it', () => {

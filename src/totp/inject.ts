@@ -108,6 +108,8 @@ interface Target {
   drop: number[];
   /** The journey is defined (in whole or part) in the relying-party file. */
   inRp: boolean;
+  /** ... wholly: inline mode edits it in place. Partly (the RP overrides some steps of a base journey): inline mode adds a whole copy beside it. */
+  wholeInRp: boolean;
   /** Claims the steps before TOTP produce: totpIdentifier candidates. */
   produced: Set<string>;
   /** Profiles that need a userPrincipalName output. */
@@ -240,9 +242,6 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
   if (opts.mode === 'inline' && set.borrowed.has(parent)) {
     return at(rp, rp.base!.element.start, `its base ${parent.policyId} (${parent.path}) is shared with another policy set; inline mode would change it for both, so use layer mode.`);
   }
-  if (inRp && opts.mode === 'inline' && journey.layers.some((l) => l.policy !== rp)) {
-    return at(rp, journey.layers.find((l) => l.policy === rp)!.element.start, `journey '${journey.id}' is defined partly in the relying party and partly in its base; inline mode edits one definition, so use layer mode.`);
-  }
   const placed = insertionIndex(set, rp, journey, groups, opts.replacePhone ?? false);
   if (typeof placed === 'string') return at(rp, rp.defaultUserJourney.start, placed);
   const produced = new Set<string>();
@@ -255,7 +254,7 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
       for (const id of upnOverridesFor(set, rp, tp)) upn.add(id);
     }
   }
-  return { rp, parent, journey, outcome, insertAt: placed.insertAt, drop: placed.drop, inRp, produced, upn };
+  return { rp, parent, journey, outcome, insertAt: placed.insertAt, drop: placed.drop, inRp, wholeInRp: inRp && journey.layers.every((l) => l.policy === rp), produced, upn };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +297,7 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
       // Relying parties that share a base journey share its copy; a journey in an RP file gets its own.
       let copy = t.inRp ? undefined : copies.find((c) => !c.target.inRp && c.journey.id.toLowerCase() === t.journey.id.toLowerCase() && sameDrop(c.target, t));
       if (!copy) {
-        const id = t.inRp && opts.mode === 'inline' ? t.journey.id : names.journey(t.journey.id);
+        const id = t.wholeInRp && opts.mode === 'inline' ? t.journey.id : names.journey(t.journey.id);
         copy = { id, journey: t.journey, target: t, steps: copiedSteps(set, t.rp, t.journey, t.insertAt, t.drop) };
         copies.push(copy);
         renamed.set(id, t.journey.id);
@@ -1018,7 +1017,11 @@ function inlineEdits(set: PolicySet, parent: Policy, targets: Target[], blocks: 
     const copy = (t as Target & { copy: JourneyCopy }).copy;
     const own = ownUpnEdits(t, detectStyle(t.rp.text));
     const span = attributeSpans(t.rp.text, t.rp.defaultUserJourney!, 'ReferenceId')!;
-    const after = applyEdits(t.rp.text, [...own, ...(t.inRp ? journeyInPlaceEdits(t) : [{ start: span.value.start, end: span.value.end, text: escapeXml(copy.id) }])]);
+    const repoint = { start: span.value.start, end: span.value.end, text: escapeXml(copy.id) };
+    // A journey wholly in the RP file is edited in place; one the RP only partly overrides gets a whole
+    // copy beside the override (which stays as it is), and the RP points at the copy.
+    const journeyEdits = t.wholeInRp ? journeyInPlaceEdits(t) : t.inRp ? [appendChildren(t.rp.text, child(t.rp.root, 'UserJourneys')!, [journeyCopyXml(copy)], detectStyle(t.rp.text)), repoint] : [repoint];
+    const after = applyEdits(t.rp.text, [...own, ...journeyEdits]);
     out.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
   }
   const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
