@@ -170,5 +170,10 @@ describe('b2c-totp inject (CLI)', () => {
       problems: [],
     });
     expect(plan.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(['new policies/Extensions_TOTP.xml', 'new policies/PasswordReset_TOTP.xml', 'new policies/SignIn_TOTP.xml']);
+    expect(plan.ok).toBe(true);
+    expect(plan.relyingParties).toEqual([
+      { path: 'policies/PasswordReset.xml', policyId: 'B2C_1A_ContosoPasswordReset', journey: 'PasswordReset', status: 'protected', signIn: true },
+      { path: 'policies/SignIn.xml', policyId: 'B2C_1A_ContosoSignIn', journey: 'SignIn', status: 'protected', signIn: true },
+    ]);
   });
 });

@@ -184,6 +184,12 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
     plan.problems.push(...built.problems);
     return plan;
   }
+  if (built.failures.size) {
+    // Still not clean after every round: nothing is written for these relying parties.
+    for (const t of active) skip(t, built.failures.get(t.rp) ?? built.failures.values().next().value!);
+    active = [];
+    built = build(set, fullSet, active, opts, plan);
+  }
   for (const t of active) t.outcome.status = 'protected';
   plan.changes = built.changes.filter((c) => c.before !== c.after); // unchanged files are not changes (a second run is a no-op)
   plan.protected = built.protected;
