@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/util/diff.js';
-import type { InjectOptions } from '../src/totp/inject.js';
+import type { Diagnostic } from '../src/report/diagnostic.js';
+import { type InjectOptions, inputFindingKey } from '../src/totp/inject.js';
 import { injectFiles } from './helpers/inject.js';
 import { CASE_GOLDEN, caseFiles, caseGolden } from './helpers/inject-cases.js';
 import { type Files, lintFiles } from './helpers/policy-set.js';
@@ -13,16 +14,16 @@ import { type Files, lintFiles } from './helpers/policy-set.js';
  * result that lints with no error, a second run that changes nothing, and the user's files untouched
  * (layer mode) or changed only by added lines and moved step numbers (inline mode).
  */
-function expectGolden(name: string, fixture: string, opts: Partial<InjectOptions> = {}) {
-  const input = caseFiles(fixture);
+function expectGolden(name: string, fixture: string, opts: Partial<InjectOptions> = {}, alone = false) {
+  const input = caseFiles(fixture, { alone });
   const { plan, result } = injectFiles(input, opts);
   expect(plan.problems).toEqual([]);
   const golden = caseGolden(name);
   expect(plan.changes.map((c) => c.path).sort()).toEqual(Object.keys(golden).sort());
   for (const c of plan.changes) expect(c.after, c.path).toBe(golden[c.path]);
   // No error the input did not have (an input error copied into a TOTP copy, renumbered, is the input's).
-  const had = new Set(errors(input).map(sameError));
-  expect(errors(result).filter((e) => !had.has(sameError(e)))).toEqual([]);
+  const had = new Set(errors(input).map((d) => inputFindingKey(d, plan.generatedFrom)));
+  expect(errors(result).filter((d) => !had.has(inputFindingKey(d, plan.generatedFrom))).map(show)).toEqual([]);
   const again = injectFiles(result, opts).plan;
   expect(again.problems).toEqual([]);
   expect(again.changes).toEqual([]);
@@ -38,13 +39,13 @@ function expectGolden(name: string, fixture: string, opts: Partial<InjectOptions
   return plan;
 }
 
-const errors = (files: Files) => lintFiles(files).filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId} ${d.message}`);
-const sameError = (e: string) => e.replace(/^\S+ /, '').replace(/_TOTP\d*/g, '').replace(/\b(Orders?|step) [\d, ]+/g, '$1 N');
+const errors = (files: Files) => lintFiles(files).filter((d) => d.severity === 'error');
+const show = (d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.ruleId} ${d.message}`;
 
 describe('inject on real-repository shapes (golden files)', () => {
   it('every golden folder has a test', () => {
     expect(readdirSync(CASE_GOLDEN).sort()).toEqual([
-      'branching', 'collision', 'existing-totp', 'phone-replace', 'rest-signin', 'rp-journey-inline', 'rp-journey-layer', 'rp-override-inline', 'rp-override-layer', 'step-override', 'templated',
+      'branching', 'collision', 'existing-totp', 'phone-replace', 'rest-signin', 'rp-journey-inline', 'rp-journey-layer', 'rp-override-inline', 'rp-override-layer', 'single-file-inline', 'single-file-layer', 'step-override', 'templated',
     ]);
   });
 
@@ -78,6 +79,14 @@ describe('inject on real-repository shapes (golden files)', () => {
         '                        <ClaimsExchange Id="EmailExchange" TechnicalProfileReferenceId="LocalAccountDiscoveryUsingEmailAddress" />',
       ].join('\n'),
     );
+  });
+
+  it('a policy with no base (one file): layer mode writes a copy with TOTP inside and a PolicyId of its own; inline mode edits the file', () => {
+    const layer = expectGolden('single-file-layer', 'single-file', {}, true);
+    expect(layer.notes).toEqual(['Upload order: B2C_1A_ContosoAllInOne_TOTP.']);
+    expect(caseGolden('single-file-layer')['AllInOne_TOTP.xml']).toContain('PolicyId="B2C_1A_ContosoAllInOne_TOTP" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_ContosoAllInOne_TOTP"');
+    const inline = expectGolden('single-file-inline', 'single-file', { mode: 'inline' }, true);
+    expect(inline.protected.map((p) => `${p.journeyId} -> ${p.copyId} before ${p.beforeWhat}`)).toEqual(['SignIn -> SignIn before step 3 (SendClaims)']);
   });
 
   it('sign-in checked by a REST API: protected; TOTP after the error SendClaims, before the token; tracking stays after it', () => {
@@ -146,7 +155,8 @@ describe('inject on real-repository shapes (golden files)', () => {
         .replace('                <TechnicalProfile Id="AAD-UserWritePhoneNumberUsingObjectId">', outputsObjectId ? sms.replace('<OutputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" />', '<OutputClaim ClaimTypeReferenceId="strongAuthenticationPhoneNumber" />\n                        <OutputClaim ClaimTypeReferenceId="objectId" />') : sms)
         .replace('TechnicalProfileReferenceId="PhoneFactor-InputOrVerify" />', 'TechnicalProfileReferenceId="SmsPage" />');
       files = { ...files, 'Extensions.xml': ext };
-      return injectFiles(files).plan.protected.map((p) => p.beforeWhat);
+      const { plan } = injectFiles(files);
+      return plan.protected.map((p) => p.beforeWhat);
     };
     expect(withSms(false)).toEqual(['step 3 (ClaimsExchange: SmsPage)']);
     // Not phone MFA: TOTP goes after it, before the step that changes the account.

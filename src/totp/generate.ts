@@ -47,6 +47,8 @@ export interface IdentifierSource {
 const IDENTIFIER_ONLY = new Set(['UserId', 'emails', 'ReadOnlyEmail']);
 
 /** Claims the generated sub-journeys test in preconditions. */
+/** Claims every generated AzureMfa call reads (D-MFATP input tables): declared when the chain lacks them. */
+const AZURE_MFA_USER_CLAIMS = new Set(['objectId', 'userPrincipalName']);
 const PRECONDITION_CLAIMS = new Set(Object.values(TOTP_SUB_JOURNEYS).flatMap((steps) => steps.flatMap((s) => (s.skipIf ?? []).map((p) => p.claim))));
 
 /** The last resort, so totpIdentifier exists on every path (upload-errors T3). */
@@ -133,8 +135,9 @@ const CONTROL_STRINGS: Record<string, ReadonlyArray<readonly [string, string]>> 
 export function claimTypes(defined: (id: string) => boolean): string[] {
   const wanted = (c: (typeof TOTP_CLAIMS)[number]) =>
     // Base claims come from the user's policies, except one the generated preconditions read (newUser): a
-    // precondition on an undefined claim never applies, so it is declared when the chain lacks it.
-    (c.fromBase ? PRECONDITION_CLAIMS.has(c.id) : !IDENTIFIER_ONLY.has(c.id)) && !defined(c.id);
+    // precondition on an undefined claim never applies, so it is declared when the chain lacks it; and the
+    // two every AzureMfa call reads (objectId, userPrincipalName), which a single-file policy may lack.
+    (c.fromBase ? PRECONDITION_CLAIMS.has(c.id) || AZURE_MFA_USER_CLAIMS.has(c.id) : !IDENTIFIER_ONLY.has(c.id)) && !defined(c.id);
   return TOTP_CLAIMS.filter(wanted).map((c) => {
     const lines = [xml`<ClaimType Id="${c.id}">`, xml`  <DisplayName>${CLAIM_DISPLAY_NAMES[c.id] ?? c.id}</DisplayName>`, xml`  <DataType>${c.dataType}</DataType>`];
     if (c.userInputType) lines.push(xml`  <UserInputType>${c.userInputType}</UserInputType>`);

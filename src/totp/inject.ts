@@ -110,6 +110,8 @@ interface Target {
   inRp: boolean;
   /** ... wholly: inline mode edits it in place. Partly (the RP overrides some steps of a base journey): inline mode adds a whole copy beside it. */
   wholeInRp: boolean;
+  /** A policy with no base: the relying party holds everything, and TOTP goes into it (layer mode: into a copy of it). */
+  single: boolean;
   /** Claims the steps before TOTP produce: totpIdentifier candidates. */
   produced: Set<string>;
   /** Profiles that need a userPrincipalName output. */
@@ -230,8 +232,6 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
     }[status.kind];
     return at(rp, rp.root.start, `the BasePolicy chain of ${rp.policyId} is not complete: ${what}.`);
   }
-  const parent = set.parent(rp);
-  if (!parent) return at(rp, rp.root.start, `${rp.policyId} has no base policy; TOTP needs a base to layer on (split the file into a base and a relying party).`);
   const journey = effectiveJourney(set, rp, 'UserJourney', ref);
   if (!journey) return at(rp, rp.defaultUserJourney.start, `DefaultUserJourney '${ref}' does not exist in the chain, so the relying party cannot upload; fix the ReferenceId.`);
   outcome.journey = journey.id;
@@ -245,6 +245,9 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
       : `journey '${journey.id}' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.`;
   }
   const inRp = journey.layers.some((l) => l.policy === rp);
+  // A policy with no base holds its whole journey; TOTP goes into the file itself (layer mode: a copy).
+  const parent = rp.base ? set.parent(rp) : rp;
+  if (!parent) return at(rp, rp.root.start, `${rp.policyId} has no base policy in the set; add its file to the input.`);
   if (opts.mode === 'inline' && set.borrowed.has(parent)) {
     return at(rp, rp.base!.element.start, `its base ${parent.policyId} (${parent.path}) is shared with another policy set; inline mode would change it for both, so use layer mode.`);
   }
@@ -260,7 +263,7 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
       for (const id of upnOverridesFor(set, rp, tp)) upn.add(id);
     }
   }
-  return { rp, parent, journey, outcome, insertAt: placed.insertAt, drop: placed.drop, inRp, wholeInRp: inRp && journey.layers.every((l) => l.policy === rp), produced, upn };
+  return { rp, parent, journey, outcome, insertAt: placed.insertAt, drop: placed.drop, inRp, wholeInRp: inRp && journey.layers.every((l) => l.policy === rp), single: parent === rp, produced, upn };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +306,7 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
       // Relying parties that share a base journey share its copy; a journey in an RP file gets its own.
       let copy = t.inRp ? undefined : copies.find((c) => !c.target.inRp && c.journey.id.toLowerCase() === t.journey.id.toLowerCase() && sameDrop(c.target, t));
       if (!copy) {
-        const id = t.wholeInRp && opts.mode === 'inline' ? t.journey.id : names.journey(t.journey.id);
+        const id = (t.wholeInRp && opts.mode === 'inline') || t.single ? t.journey.id : names.journey(t.journey.id);
         copy = { id, journey: t.journey, target: t, steps: copiedSteps(set, t.rp, t.journey, t.insertAt, t.drop) };
         copies.push(copy);
         renamed.set(id, t.journey.id);
@@ -335,7 +338,8 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
       continue;
     }
     const before = out.changes.length;
-    if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, out, opts.regenerate ?? false, names, renamed);
+    if (parent === list[0]!.rp && list[0]!.single) singleFile(set, fullSet, list[0]!, blocks, copies, groupUpn, out, opts, names, renamed);
+    else if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, out, opts.regenerate ?? false, names, renamed);
     else inlineEdits(set, parent, list, blocks, copies, groupUpn, out);
     for (const c of out.changes.slice(before)) {
       const rp = list.find((t) => t.rp.absPath === c.absPath || c.path === rpCopyPath(t));
@@ -427,13 +431,17 @@ function checkResult(set: PolicySet, out: Built, owners: Map<string, Policy[]>, 
 
 /**
  * What an error is, read as the input's: rule and message, generated names replaced by the names they
- * copy and step or line numbers left out (they move when TOTP steps go in). Files are left out too: a
+ * copy (a name listed twice then once) and step or line numbers left out (they move when TOTP steps go in). Files are left out too: a
  * journey copied from the base into the layer carries the base's errors into another file. Two errors
  * with one key are one error; the result of inject is broken when it has a key the input had not.
  */
 export function inputFindingKey(d: { ruleId: string; message: string }, generatedFrom: ReadonlyMap<string, string> | Readonly<Record<string, string>>): string {
   const pairs = (generatedFrom instanceof Map ? [...generatedFrom] : Object.entries(generatedFrom)).sort((a, b) => b[0].length - a[0].length);
-  const message = pairs.reduce((acc, [gen, orig]) => acc.split(gen).join(orig), d.message).replace(/\b(Orders?|step|steps|line) [\d, ]+/g, '$1 N');
+  const message = pairs
+    .reduce((acc, [gen, orig]) => acc.split(gen).join(orig), d.message)
+    .replace(/\b(Orders?|step|steps|line) [\d, ]+/g, '$1 N')
+    // A list of relying parties that now names the copy too ("B2C_1A_X, B2C_1A_X_TOTP") reads "B2C_1A_X".
+    .replace(/([\w.-]+)(?:, \1(?![\w.-]))+/g, '$1');
   return `${d.ruleId}\0${message}`;
 }
 
@@ -632,7 +640,7 @@ function buildingBlocks(set: PolicySet, parent: Policy, targets: Target[], opts:
   const keep = (kind: DefKind) => (fragment: string) => {
     const el = fragmentRoot(fragment);
     const id = el.attributes.Id!;
-    for (const t of targets) {
+    for (const t of targets.filter((x) => x.rp !== parent)) {
       for (const own of t.rp.defined(kind, id)) {
         if (canonical(own) !== canonical(el)) conflicts.push(at(t.rp, own.start, `${kind} '${own.attributes.Id}' is also a TOTP building block b2c-totp generates, and differs from it; rename yours.`));
       }
@@ -910,11 +918,17 @@ function relyingPartyCopy(t: Target, newId: string, layerId: string, copy: Journ
     const indent = indentOfLine(text, own.start);
     edits.push({ start: own.start, end: own.end, text: reindent(journeyCopyXml(copy), indent, style).slice(indent.length) });
   }
-  // The marker goes right after the XML declaration (or first, when there is none).
-  const decl = /^<\?xml[^>]*\?>/.exec(text);
-  const markerAt = decl ? decl[0].length : 0;
-  edits.push({ start: markerAt, end: markerAt, text: `${decl ? style.eol : ''}<!-- ${GENERATED_MARKER} by inject: ${escapeComment(path.basename(rp.absPath))} with TOTP. -->${decl ? '' : style.eol}` });
+  edits.push(markerEdit(rp));
   return fileText({ text: applyEdits(text, edits), bom: rp.bom });
+}
+
+/** The generated-file marker, right after the XML declaration (or first, when there is none). */
+function markerEdit(p: Policy): Edit {
+  const text = p.text;
+  const eol = detectStyle(text).eol;
+  const decl = /^<\?xml[^>]*\?>/.exec(text);
+  const at = decl ? decl[0].length : 0;
+  return { start: at, end: at, text: `${decl ? eol : ''}<!-- ${GENERATED_MARKER} by inject: ${escapeComment(path.basename(p.absPath))} with TOTP. -->${decl ? '' : eol}` };
 }
 
 function escapeComment(s: string): string {
@@ -971,6 +985,55 @@ const BUILDING_BLOCK_SECTIONS: ReadonlyArray<[keyof Blocks, string]> = [
 ];
 
 function inlineEdits(set: PolicySet, parent: Policy, targets: Target[], blocks: Blocks, copies: JourneyCopy[], upnIds: string[], out: Built): void {
+  const edits = blockEdits(parent, blocks, copies, upnIds);
+  out.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(parent.text, edits), bom: parent.bom }) });
+
+  for (const t of targets) {
+    const copy = (t as Target & { copy: JourneyCopy }).copy;
+    const own = ownUpnEdits(t, detectStyle(t.rp.text));
+    const span = attributeSpans(t.rp.text, t.rp.defaultUserJourney!, 'ReferenceId')!;
+    const repoint = { start: span.value.start, end: span.value.end, text: escapeXml(copy.id) };
+    // A journey wholly in the RP file is edited in place; one the RP only partly overrides gets a whole
+    // copy beside the override (which stays as it is), and the RP points at the copy.
+    const journeyEdits = t.wholeInRp ? journeyInPlaceEdits(t) : t.inRp ? [appendChildren(t.rp.text, child(t.rp.root, 'UserJourneys')!, [journeyCopyXml(copy)], detectStyle(t.rp.text)), repoint] : [repoint];
+    const after = applyEdits(t.rp.text, [...own, ...journeyEdits]);
+    out.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
+  }
+  const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
+  out.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);
+}
+
+/**
+ * A policy with no base (one file holds the relying party and everything it uses): the TOTP blocks go
+ * into it and its journey is edited in place. Inline mode changes the file; layer mode writes the result
+ * as a new file with its own PolicyId, leaving the user's file as it is.
+ */
+function singleFile(set: PolicySet, all: PolicySet, t: Target, blocks: Blocks, copies: JourneyCopy[], upnIds: string[], out: Built, opts: InjectOptions, names: Names, renamed: Map<string, string>): void {
+  const rp = t.rp;
+  const text = rp.text;
+  const edits = [...blockEdits(rp, blocks, copies, upnIds), ...journeyInPlaceEdits(t)];
+  if (opts.mode === 'inline') {
+    out.changes.push({ path: rp.path, absPath: rp.absPath, before: fileText(rp), after: fileText({ text: applyEdits(text, edits), bom: rp.bom }) });
+    out.notes.push(`Upload order: ${rp.policyId ?? rp.path}.`);
+    return;
+  }
+  const { id, file } = names.policy(rp);
+  renamed.set(id, rp.policyId ?? '');
+  renamed.set(file.display, rp.path);
+  (t as Target & { copyPath?: string }).copyPath = file.display;
+  const setAttr = (name: string, value: string) => {
+    const s = attributeSpans(text, rp.root, name);
+    if (s) edits.push({ start: s.value.start, end: s.value.end, text: escapeXml(value) });
+  };
+  setAttr('PolicyId', id);
+  setAttr('PublicPolicyUri', derivedUri(rp.publicPolicyUri, rp.policyId, id, rp.tenantId ?? ''));
+  edits.push(markerEdit(rp));
+  addNewFile(all, file, fileText({ text: applyEdits(text, edits), bom: rp.bom }), out, opts.regenerate ?? false);
+  out.notes.push(`Upload order: ${id}.`);
+}
+
+/** The edits that add the TOTP building blocks, UPN outputs, journey copies (of base journeys) and sub-journeys to a file. */
+function blockEdits(parent: Policy, blocks: Blocks, copies: JourneyCopy[], upnIds: string[]): Edit[] {
   const text = parent.text;
   const style = detectStyle(text);
   const edits: Edit[] = [];
@@ -1017,21 +1080,7 @@ function inlineEdits(set: PolicySet, parent: Policy, targets: Target[], blocks: 
     const sj = child(root, 'SubJourneys');
     edits.push(sj ? appendChildren(text, sj, blocks.subJourneys, style) : insertSection(text, root, 'SubJourneys', wrap('SubJourneys', blocks.subJourneys), style));
   }
-  out.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(text, edits), bom: parent.bom }) });
-
-  for (const t of targets) {
-    const copy = (t as Target & { copy: JourneyCopy }).copy;
-    const own = ownUpnEdits(t, detectStyle(t.rp.text));
-    const span = attributeSpans(t.rp.text, t.rp.defaultUserJourney!, 'ReferenceId')!;
-    const repoint = { start: span.value.start, end: span.value.end, text: escapeXml(copy.id) };
-    // A journey wholly in the RP file is edited in place; one the RP only partly overrides gets a whole
-    // copy beside the override (which stays as it is), and the RP points at the copy.
-    const journeyEdits = t.wholeInRp ? journeyInPlaceEdits(t) : t.inRp ? [appendChildren(t.rp.text, child(t.rp.root, 'UserJourneys')!, [journeyCopyXml(copy)], detectStyle(t.rp.text)), repoint] : [repoint];
-    const after = applyEdits(t.rp.text, [...own, ...journeyEdits]);
-    out.changes.push({ path: t.rp.path, absPath: t.rp.absPath, before: fileText(t.rp), after: fileText({ text: after, bom: t.rp.bom }) });
-  }
-  const rpIds = targets.map((t) => t.rp.policyId ?? t.rp.path).sort();
-  out.notes.push(`Upload order: ${[...uploadOrder(set, parent), ...rpIds].join(', ')}.`);
+  return edits;
 }
 
 /**

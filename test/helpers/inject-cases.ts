@@ -15,10 +15,11 @@ function readDir(dir: string): Files {
 
 /**
  * One inject case: the contoso fixture's Base.xml and Extensions.xml, with the case folder's files
- * added or put in their place (its relying parties replace contoso's).
+ * added or put in their place (its relying parties replace contoso's); `alone`: the case folder only.
  */
-export function caseFiles(name: string): Files {
+export function caseFiles(name: string, opts: { alone?: boolean } = {}): Files {
   const own = readDir(path.join(CASES, name));
+  if (opts.alone) return own;
   const contoso = readDir(CONTOSO);
   return { 'Base.xml': contoso['Base.xml']!, 'Extensions.xml': contoso['Extensions.xml']!, ...own };
 }
