@@ -157,6 +157,28 @@ describe('b2c-totp inject (CLI)', () => {
     expect(again).toEqual({ code: 0, stdout: 'TOTP is already present: nothing to change.\n', stderr: '' });
   });
 
+  it('--strict passes when only journeys that sign no user in are skipped; --replace-phone reaches the planner', async () => {
+    const cwd = workspace();
+    const signIn = readFileSync(path.join(CONTOSO, 'SignIn.xml'), 'utf8');
+    const api = signIn
+      .replaceAll('B2C_1A_ContosoSignIn', 'B2C_1A_ContosoApi')
+      .replace('<RelyingParty>', '<UserJourneys>\n        <UserJourney Id="ApiToken">\n            <OrchestrationSteps>\n                <OrchestrationStep Order="1" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />\n            </OrchestrationSteps>\n        </UserJourney>\n    </UserJourneys>\n    <RelyingParty>')
+      .replace('ReferenceId="SignIn"', 'ReferenceId="ApiToken"');
+    writeFileSync(path.join(cwd, 'policies', 'Api.xml'), api);
+    const r = await cli(['inject', 'policies', '--issuer', 'Contoso', '--strict'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe(
+      "  skip policies/Api.xml (ApiToken): journey 'ApiToken' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.",
+    );
+    const phone = mkdtempSync(path.join(os.tmpdir(), 'b2c-totp-inject-'));
+    temps.push(phone);
+    cpSync(path.join(CONTOSO, 'Base.xml'), path.join(phone, 'Base.xml'));
+    for (const f of ['Extensions.xml', 'SignIn.xml']) cpSync(path.join(CONTOSO, '..', 'inject', 'phone', f), path.join(phone, f));
+    const p = await cli(['inject', '.', '--issuer', 'Contoso', '--replace-phone'], phone);
+    expect(p.code).toBe(0);
+    expect(p.stdout).toContain("  --replace-phone: SignInPhone_TOTP leaves out step 3, 4 of 'SignInPhone' (phone MFA and what only saves its result).\n");
+  });
+
   it('--format json', async () => {
     const cwd = workspace();
     const r = await cli(['inject', 'policies', '--issuer', 'Contoso', '--format', 'json'], cwd);

@@ -4,7 +4,7 @@ import { collectFiles, loadPolicySets, toDisplayPath, UsageError } from '../poli
 import { PolicySet } from '../policy/set.js';
 import type { PolicyGroup } from '../policy/sets.js';
 import { type PageVersion, SELFASSERTED_PAGE, compareVersions, formatVersion } from '../totp/catalogue.js';
-import { type InjectPlan, isGenerated, planInjection, type RelyingPartyOutcome } from '../totp/inject.js';
+import { type InjectPlan, isGenerated, NOT_A_SIGN_IN, NOT_SELECTED, planInjection, type RelyingPartyOutcome } from '../totp/inject.js';
 import { colorFor } from '../util/color.js';
 import { unifiedDiff } from '../util/diff.js';
 import { fileText } from '../xml/read.js';
@@ -118,7 +118,7 @@ function verdict(plan: InjectPlan, strict: boolean): Verdict {
 
 /** A skipped relying party that signs users in, or that could not be analysed far enough to know. */
 function mustProtect(r: RelyingPartyOutcome): boolean {
-  return r.status === 'skipped' && (r.signIn || !/never reads or writes a directory user|is not one of the --journey values/.test(r.reason ?? ''));
+  return r.status === 'skipped' && (r.signIn || ![NOT_A_SIGN_IN, NOT_SELECTED].some((w) => r.reason?.includes(w)));
 }
 
 /** One plan for several sets: lists concatenated, notes marked with their set when there are several. */

@@ -96,6 +96,10 @@ export function isGenerated(p: Policy): boolean {
 
 const TOTP_SUB_JOURNEY_IDS = new Set(['totpfactor-input', 'totpfactor-verify']);
 
+/** Words in the skip reasons that are not failures even with --strict: nothing there to protect, or not picked. */
+export const NOT_A_SIGN_IN = 'never reads or writes a directory user';
+export const NOT_SELECTED = 'is not one of the --journey values';
+
 /** A relying party inject will protect, with what the analysis found. */
 interface Target {
   rp: Policy;
@@ -206,7 +210,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
   }
   const signIn = plan.relyingParties.filter((r) => r.signIn);
   if (plan.relyingParties.length === 0) plan.notes.push('No relying-party policy (a file with <RelyingParty>) in the set: nothing to protect.');
-  else if (signIn.length === 0 && plan.relyingParties.every((r) => /never reads or writes a directory user/.test(r.reason ?? ''))) plan.notes.push('No relying party has a journey that signs a directory user in: nothing to protect.');
+  else if (signIn.length === 0 && plan.relyingParties.every((r) => r.reason?.includes(NOT_A_SIGN_IN))) plan.notes.push('No relying party has a journey that signs a directory user in: nothing to protect.');
   return plan;
 }
 
@@ -241,8 +245,8 @@ function analyse(set: PolicySet, rp: Policy, outcome: RelyingPartyOutcome, wante
   const selected = wanted ? wanted.includes(journey.id.toLowerCase()) : outcome.signIn;
   if (!selected) {
     return wanted
-      ? `journey '${journey.id}' is not one of the --journey values.`
-      : `journey '${journey.id}' never reads or writes a directory user (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.`;
+      ? `journey '${journey.id}' ${NOT_SELECTED}.`
+      : `journey '${journey.id}' ${NOT_A_SIGN_IN} (no objectId or userPrincipalName for TOTP), so there is no sign-in to protect; name it with --journey if it does sign users in.`;
   }
   const inRp = journey.layers.some((l) => l.policy === rp);
   // A policy with no base holds its whole journey; TOTP goes into the file itself (layer mode: a copy).
