@@ -206,8 +206,11 @@ function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out
     return `  protect ${label}: TOTP before ${p.beforeWhat}, in journey ${p.copyId}`;
   });
   if (plan.changes.length === 0) {
-    if (plan.relyingParties.some((r) => r.status === 'skipped')) out.push(...rpLines);
-    for (const n of plan.notes) out.push(n);
+    // Nothing to write: say so first, then what was skipped and why.
+    const present = 'TOTP is already present: nothing to change.';
+    if (outcome.ok) out.push(present);
+    out.push(...rpLines.filter((_, i) => plan.relyingParties[i]!.status === 'skipped'));
+    for (const n of plan.notes) if (n !== present && !/\bUpload order:/.test(n)) out.push(n);
     if (!outcome.ok) out.push(color.red(`✖ ${outcome.failure}`));
     return `${out.join('\n')}\n`;
   }
