@@ -120,6 +120,9 @@ interface Target {
   produced: Set<string>;
   /** Profiles that need a userPrincipalName output. */
   upn: Set<string>;
+  /** Set while building: the journey copy it uses, and (layer mode) the display path of its relying-party copy. */
+  copy?: JourneyCopy;
+  copyPath?: string;
 }
 
 /** Plans the injection. Pure: reads the set, returns file contents; the caller writes them. */
@@ -164,14 +167,14 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
 
   // Build; a relying party whose result would not lint clean is skipped, and the others are built again.
   let active = targets;
-  let built = build(set, fullSet, active, opts, plan);
+  let built = build(set, fullSet, active, opts);
   for (let round = 0; built.problems.length === 0 && built.failures.size && round < targets.length + 1; round++) {
     const shared = built.failures.get(undefined);
     if (shared && active.length > 1) {
       // An error in a shared file: keep the relying parties one by one while the result stays clean.
       const kept: Target[] = [];
       for (const t of active) {
-        const trial = build(set, fullSet, [...kept, t], opts, plan);
+        const trial = build(set, fullSet, [...kept, t], opts);
         const f = trial.failures.get(t.rp) ?? trial.failures.get(undefined);
         if (trial.problems.length === 0 && !f) kept.push(t);
         else skip(t, f ?? trial.problems[0]!);
@@ -184,7 +187,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
       }
       active = active.filter((t) => !built.failures.has(t.rp) && !shared);
     }
-    built = build(set, fullSet, active, opts, plan);
+    built = build(set, fullSet, active, opts);
   }
   if (built.problems.length) {
     plan.problems.push(...built.problems);
@@ -194,7 +197,7 @@ export function planInjection(fullSet: PolicySet, opts: InjectOptions): InjectPl
     // Still not clean after every round: nothing is written for these relying parties.
     for (const t of active) skip(t, built.failures.get(t.rp) ?? built.failures.values().next().value!);
     active = [];
-    built = build(set, fullSet, active, opts, plan);
+    built = build(set, fullSet, active, opts);
   }
   for (const t of active) t.outcome.status = 'protected';
   plan.changes = built.changes.filter((c) => c.before !== c.after); // unchanged files are not changes (a second run is a no-op)
@@ -289,7 +292,7 @@ interface Built {
   renamed: Map<string, string>;
 }
 
-function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: InjectOptions, plan: InjectPlan): Built {
+function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: InjectOptions): Built {
   /** Generated name → the user's name it stands for, to tell copied errors from new ones. */
   const renamed = new Map<string, string>();
   const out: Built = { changes: [], protected: [], identifiers: [], upnOverrides: [], notes: [], problems: [], generatedEdited: [], failures: new Map(), renamed };
@@ -311,7 +314,7 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
       let copy = t.inRp ? undefined : copies.find((c) => !c.target.inRp && c.journey.id.toLowerCase() === t.journey.id.toLowerCase() && sameDrop(c.target, t));
       if (!copy) {
         const id = (t.wholeInRp && opts.mode === 'inline') || t.single ? t.journey.id : names.journey(t.journey.id);
-        copy = { id, journey: t.journey, target: t, steps: copiedSteps(set, t.rp, t.journey, t.insertAt, t.drop) };
+        copy = { id, journey: t.journey, target: t, steps: copiedSteps(t.journey, t.insertAt, t.drop) };
         copies.push(copy);
         renamed.set(id, t.journey.id);
         const phone = t.journey.steps.filter((_, i) => isPhoneStep(set, t.rp, t.journey.steps[i]!));
@@ -323,7 +326,7 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
         for (const c of t.produced) identifierClaims.add(c);
         for (const id of t.upn) upn.add(id);
       }
-      (t as Target & { copy?: JourneyCopy }).copy = copy;
+      t.copy = copy;
       const before = t.journey.steps[t.insertAt]!;
       out.protected.push({ relyingParty: t.rp, journeyId: t.journey.id, copyId: copy.id, beforeOrder: before.order, beforeWhat: describeStep(before) });
     }
@@ -346,22 +349,16 @@ function build(set: PolicySet, fullSet: PolicySet, targets: Target[], opts: Inje
     else if (opts.mode === 'layer') layerFiles(set, fullSet, parent, list, blocks, copies, out, opts.regenerate ?? false, names, renamed);
     else inlineEdits(set, parent, list, blocks, copies, groupUpn, out);
     for (const c of out.changes.slice(before)) {
-      const rp = list.find((t) => t.rp.absPath === c.absPath || c.path === rpCopyPath(t));
+      const rp = list.find((t) => t.rp.absPath === c.absPath || c.path === t.copyPath);
       owners.set(c.absPath, rp ? [rp.rp] : list.map((t) => t.rp));
     }
   }
-  void plan;
   checkResult(set, out, owners, renamed);
   return out;
 }
 
 function sameDrop(a: Target, b: Target): boolean {
   return a.insertAt === b.insertAt && a.drop.join() === b.drop.join();
-}
-
-/** Display path of a target's relying-party copy (layer mode), recorded when it is made. */
-function rpCopyPath(t: Target): string | undefined {
-  return (t as Target & { copyPath?: string }).copyPath;
 }
 
 /**
@@ -708,9 +705,7 @@ interface JourneyCopy {
  * A step a child policy overrides keeps the ClaimsExchanges of the base step that the child does not
  * name: the service merges an overridden step's exchanges by Id (upload-semantics.md §2).
  */
-function copiedSteps(set: PolicySet, rp: Policy, journey: EffectiveJourney, insertAt: number, drop: number[]): CopiedStep[] {
-  void set;
-  void rp;
+function copiedSteps(journey: EffectiveJourney, insertAt: number, drop: number[]): CopiedStep[] {
   const out: CopiedStep[] = [];
   let order = 1;
   journey.steps.forEach((step, i) => {
@@ -884,11 +879,11 @@ function layerFiles(
 
   const rpIds: string[] = [];
   for (const t of targets) {
-    const copy = (t as Target & { copy: JourneyCopy }).copy;
+    const copy = t.copy!;
     const { id, file } = names.policy(t.rp);
     renamed.set(id, t.rp.policyId ?? '');
     renamed.set(file.display, t.rp.path);
-    (t as Target & { copyPath?: string }).copyPath = file.display;
+    t.copyPath = file.display;
     addNewFile(all, file, relyingPartyCopy(t, id, layerId, copy), out, regenerate);
     rpIds.push(id);
   }
@@ -993,7 +988,7 @@ function inlineEdits(set: PolicySet, parent: Policy, targets: Target[], blocks: 
   out.changes.push({ path: parent.path, absPath: parent.absPath, before: fileText(parent), after: fileText({ text: applyEdits(parent.text, edits), bom: parent.bom }) });
 
   for (const t of targets) {
-    const copy = (t as Target & { copy: JourneyCopy }).copy;
+    const copy = t.copy!;
     const own = ownUpnEdits(t, detectStyle(t.rp.text));
     const span = attributeSpans(t.rp.text, t.rp.defaultUserJourney!, 'ReferenceId')!;
     const repoint = { start: span.value.start, end: span.value.end, text: escapeXml(copy.id) };
@@ -1024,7 +1019,7 @@ function singleFile(set: PolicySet, all: PolicySet, t: Target, blocks: Blocks, c
   const { id, file } = names.policy(rp);
   renamed.set(id, rp.policyId ?? '');
   renamed.set(file.display, rp.path);
-  (t as Target & { copyPath?: string }).copyPath = file.display;
+  t.copyPath = file.display;
   const setAttr = (name: string, value: string) => {
     const s = attributeSpans(text, rp.root, name);
     if (s) edits.push({ start: s.value.start, end: s.value.end, text: escapeXml(value) });
