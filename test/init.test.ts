@@ -463,6 +463,26 @@ describeShared('b2c-totp init: a folder that already holds a policy set', () => 
     expect(r.stdout).toMatch(/1\. B2C_1A_TrustFrameworkBase\n +2\. B2C_1A_TrustFrameworkLocalization\n +3\. B2C_1A_TrustFrameworkExtensions\n/);
   });
 
+  it('adds TOTP where it can and warns about each relying party it skips; refuses when it can protect none', async () => {
+    const { cwd, dir } = withSet('LocalAccounts');
+    writeFileSync(path.join(dir, 'Legacy.xml'), readFileSync(path.join(dir, 'ProfileEdit.xml'), 'utf8').replace('PolicyId="B2C_1A_ProfileEdit"', 'PolicyId="B2C_1A_Legacy"').replace('<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>', '<PolicyId>B2C_1A_OldExtensions</PolicyId>'));
+    const r = await cli(['init', 'policies', '--tenant', 'contoso', '--issuer', 'Contoso'], cwd, offline);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      'b2c-totp: warning: TOTP not added to policies/Legacy.xml: policies/Legacy.xml:2:1: the BasePolicy chain of B2C_1A_Legacy is not complete: base policy B2C_1A_OldExtensions is not in the set; add its file to the input.\n',
+    );
+    expect(existsSync(path.join(dir, 'ProfileEdit_TOTP.xml'))).toBe(true);
+    expect(existsSync(path.join(dir, 'Legacy_TOTP.xml'))).toBe(false);
+
+    const none = withSet('LocalAccounts');
+    rmSync(path.join(none.dir, 'TrustFrameworkExtensions.xml'));
+    const refused = await cli(['init', 'policies', '--tenant', 'contoso', '--issuer', 'Contoso'], none.cwd, offline);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')[0]).toBe('b2c-totp: TOTP cannot be added; nothing was written:');
+    expect(refused.stderr).toContain('  policies/SignUpOrSignin.xml: policies/SignUpOrSignin.xml:');
+    expect(existsSync(path.join(none.cwd, 'b2c-totp.config.json'))).toBe(false);
+  });
+
   it('refuses a file of its own name that it did not write, and writes nothing', async () => {
     const { cwd, dir } = withSet('LocalAccounts');
     writeFileSync(path.join(dir, 'SignUpOrSignin_TOTP.xml'), '<notes>mine</notes>\n');

@@ -131,9 +131,14 @@ export async function runInit(req: InitRequest): Promise<InitResult> {
   if (!issuer.trim()) throw new UsageError('--issuer must not be empty.');
 
   const plan = planInjection(set, { mode: 'layer', issuer });
-  if (plan.problems.length) {
-    throw new InitError(`TOTP cannot be added; nothing was written:\n${plan.problems.map((p) => `  ${p}`).join('\n')}`);
+  // inject protects what it can and says why it skips the rest: init goes ahead when at least one
+  // relying party ends up protected, and lists the skipped ones as warnings.
+  const skipped = plan.relyingParties.filter((r) => r.status === 'skipped').map((r) => `${r.path}: ${r.reason ?? ''}`);
+  if (plan.problems.length || !plan.relyingParties.some((r) => r.status !== 'skipped')) {
+    const why = [...plan.problems, ...skipped, ...(plan.problems.length || skipped.length ? [] : plan.notes)];
+    throw new InitError(`TOTP cannot be added; nothing was written:\n${why.map((p) => `  ${p}`).join('\n')}`);
   }
+  for (const s of skipped) warnings.push(`TOTP not added to ${s}`);
   for (const c of plan.changes) newFiles.push({ absPath: c.absPath, text: c.after });
 
   // The set as it will be: for the next steps (keys, upload order, settings).
