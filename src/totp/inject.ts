@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { XmlElement } from '../xml/nodes.js';
 import { type ClaimRef, type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs } from '../policy/effective.js';
-import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step } from '../policy/journey.js';
+import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step, stepChild } from '../policy/journey.js';
 import { buildFlow, claimsProduced, errorOnlySendClaims, verifiesAuthenticatorCode } from './flow.js';
 import { operationsRun } from './azuremfa.js';
 import { type DefKind, Policy } from '../policy/policy.js';
@@ -451,12 +451,13 @@ export function inputFindingKey(d: { ruleId: string; message: string }, generate
 // ---------------------------------------------------------------------------------------------
 
 function invokedSubJourneys(step: Step): string[] {
-  return children(child(step.element, 'JourneyList'), 'Candidate').map((c) => c.attributes.SubJourneyReferenceId ?? '');
+  return children(stepChild(step, 'JourneyList')?.element, 'Candidate').map((c) => c.attributes.SubJourneyReferenceId ?? '');
 }
 
+/** The profiles of a step's exchanges, merged by Id across the step's layers as the service merges them. */
 function stepProfiles(set: PolicySet, from: Policy, step: Step): EffectiveTechnicalProfile[] {
   const out: EffectiveTechnicalProfile[] = [];
-  for (const ex of claimsExchanges(step.element)) {
+  for (const { element: ex } of step.exchanges) {
     const tp = effectiveTechnicalProfile(set, from, ex.attributes.TechnicalProfileReferenceId ?? '');
     if (tp) out.push(tp);
   }
@@ -586,7 +587,7 @@ function upnOverridesFor(set: PolicySet, from: Policy, tp: EffectiveTechnicalPro
 }
 
 function describeStep(step: Step): string {
-  const exchanges = claimsExchanges(step.element).map((c) => c.attributes.TechnicalProfileReferenceId);
+  const exchanges = step.exchanges.map((c) => c.element.attributes.TechnicalProfileReferenceId);
   return `step ${step.order} (${step.type}${exchanges.length ? `: ${exchanges.join(', ')}` : ''})`;
 }
 
@@ -711,27 +712,16 @@ function copiedSteps(journey: EffectiveJourney, insertAt: number, drop: number[]
   journey.steps.forEach((step, i) => {
     if (i === insertAt) for (const f of gen.journeySteps(order)) out.push({ fragment: f }), order++;
     if (drop.includes(i)) return;
-    out.push({ fragment: mergedStep(journey, step, String(order++)) });
+    out.push({ fragment: mergedStep(step, String(order++)) });
   });
   return out;
 }
 
-function mergedStep(journey: EffectiveJourney, step: Step, order: string): string {
+/** The most-derived step's text, with the exchanges of base steps it does not name (the merge of src/policy/journey.ts). */
+function mergedStep(step: Step, order: string): string {
   const fragment = transplant(step.policy, step.element, { Order: order });
-  const own = new Set(claimsExchanges(step.element).map((e) => (e.attributes.Id ?? '').toLowerCase()));
-  const extra: string[] = [];
-  for (const l of journey.layers) {
-    if (l.policy === step.policy) break;
-    for (const s of l.policy.steps(l.element)) {
-      if (Number(s.attributes.Order) !== step.order) continue;
-      for (const e of claimsExchanges(s)) {
-        const id = (e.attributes.Id ?? '').toLowerCase();
-        if (own.has(id)) continue;
-        own.add(id);
-        extra.push(transplant(l.policy, e, {}));
-      }
-    }
-  }
+  const own = new Set(claimsExchanges(step.element));
+  const extra = step.exchanges.filter((x) => !own.has(x.element)).map((x) => transplant(x.policy, x.element, {}));
   if (!extra.length) return fragment;
   const lines = fragment.split('\n');
   const close = lines.findIndex((l) => /^\s*<\/ClaimsExchanges>/.test(l));
