@@ -1,10 +1,10 @@
 /**
- * `npm run corpus [-- <folder>] [--check] [--update] [--json <file>]`: runs b2c-totp over real policy
+ * `npm run corpus [-- <folder>] [--check] [--update] [--json <file>] [--inline]`: runs b2c-totp over real policy
  * repositories, the way ESLint's remote tester runs its rules over real projects.
  *
  * For every repository folder directly under <folder> (default ../shared/corpus): find the policy sets
  * in it (as `lint .` at its root would), lint every set (XSD included when the starter pack's XSD is at
- * ../shared/fixtures/starterpack), and run `inject` (layer mode, in memory) on every set with a relying
+ * ../shared/fixtures/starterpack), and run `inject` (layer mode, or inline with --inline; in memory) on every set with a relying
  * party. Prints crashes, errors and warnings per rule, the sets with errors, inject's outcome, and timing.
  *
  * The reviewed baseline is test/corpus/baseline.json: every error lint reports on the corpus, each with
@@ -29,6 +29,7 @@ import { runRules } from '../src/rules/engine.js';
 import { RULES } from '../src/rules/index.js';
 import { inputFindingKey, planInjection } from '../src/totp/inject.js';
 import { loadXsdValidator, XSD_FILE_NAME, type XsdValidator } from '../src/xsd/validate.js';
+import { unifiedDiff } from '../src/util/diff.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BASELINE = path.join(ROOT, 'test', 'corpus', 'baseline.json');
@@ -39,15 +40,17 @@ interface Args {
   check: boolean;
   update: boolean;
   json: string | undefined;
+  inline: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { folder: path.resolve(ROOT, '..', 'shared', 'corpus'), check: false, update: false, json: undefined };
+  const args: Args = { folder: path.resolve(ROOT, '..', 'shared', 'corpus'), check: false, update: false, json: undefined, inline: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--check') args.check = true;
     else if (a === '--update') args.update = true;
     else if (a === '--json') args.json = argv[++i];
+    else if (a === '--inline') args.inline = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else args.folder = path.resolve(a);
   }
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
     for (const g of groups) {
       if (!g.own.some((p) => p.relyingParty)) continue;
       try {
-        const o = injectOutcome(repo, g);
+        const o = injectOutcome(repo, g, args.inline ? 'inline' : 'layer');
         o.inputErrors = errors.filter((e) => e.repo === repo && e.set === g.name);
         injects.push(o);
       } catch (e) {
@@ -256,10 +259,24 @@ async function main(): Promise<void> {
 }
 
 /**
- * Runs inject (layer mode) on one set in memory and checks the result as the issue defines "broken":
+ * An empty section written on one line (`<BuildingBlocks></BuildingBlocks>`, `<OutputClaims />`): inline
+ * mode opens it to put children in, which splits that line; none of its content is lost.
+ */
+const EMPTY_CONTAINER = /^\s*<(BuildingBlocks|ClaimsSchema|ClaimsTransformations|ContentDefinitions|Localization|DisplayControls|ClaimsProviders|TechnicalProfiles|OutputClaims|UserJourneys|SubJourneys|OrchestrationSteps)\b[^>]*?(?:\/>|>\s*<\/\1>)\s*$/;
+
+/** Lines of `before` that a line diff does not find in `after` (the '-' lines of a unified diff). */
+function removedLines(before: string, after: string): string[] {
+  return unifiedDiff(before, after, 'a', 'b', 0)
+    .split('\n')
+    .filter((l) => l.startsWith('-') && !l.startsWith('---'))
+    .map((l) => l.slice(1));
+}
+
+/**
+ * Runs inject (layer mode, or inline with --inline) on one set in memory and checks the result as the issue defines "broken":
  * no lint error the input did not have, a second run changes nothing, the user's files untouched.
  */
-function injectOutcome(repo: string, g: PolicyGroup): InjectOutcome {
+function injectOutcome(repo: string, g: PolicyGroup, mode: 'layer' | 'inline'): InjectOutcome {
   const set = g.set;
   const o: InjectOutcome = {
     repo,
@@ -274,22 +291,25 @@ function injectOutcome(repo: string, g: PolicyGroup): InjectOutcome {
     inputUploads: true,
     inputErrors: [],
   };
-  const plan = planInjection(set, { mode: 'layer', issuer: 'Contoso' });
-  const perRp = (plan as { relyingParties?: Array<{ path: string; status: string; reason?: string; signIn: boolean }> }).relyingParties;
-  if (perRp) {
-    o.signIn = perRp.filter((r) => r.signIn).length;
-    o.protected = perRp.filter((r) => r.status === 'protected').length;
-    o.alreadyProtected = perRp.filter((r) => r.status === 'already-protected').length;
-    o.skipped = perRp.filter((r) => r.status === 'skipped').map((r) => ({ rp: r.path, reason: r.reason ?? '' }));
-  } else {
-    o.protected = plan.problems.length ? 0 : plan.protected.length;
-    o.alreadyProtected = plan.alreadyProtected.length;
-    o.signIn = plan.protected.length + plan.alreadyProtected.length + (plan.problems.length ? 1 : 0);
-  }
+  const plan = planInjection(set, { mode, issuer: 'Contoso' });
+  const perRp = plan.relyingParties;
+  o.signIn = perRp.filter((r) => r.signIn).length;
+  o.protected = perRp.filter((r) => r.status === 'protected').length;
+  o.alreadyProtected = perRp.filter((r) => r.status === 'already-protected').length;
+  o.skipped = perRp.filter((r) => r.status === 'skipped').map((r) => ({ rp: r.path, reason: r.reason ?? '' }));
   o.refused = plan.problems;
   if (plan.problems.length || plan.changes.length === 0) return o;
 
-  for (const c of plan.changes) if (c.before !== undefined) o.broken.push(`${c.path}: layer mode changed an existing file`);
+  // Untouched bytes stay: layer mode changes no existing file; inline mode only adds lines, apart from the
+  // re-pointed DefaultUserJourney and the renumbered Orders of the steps after TOTP.
+  for (const c of plan.changes) {
+    if (c.before === undefined) continue;
+    if (mode === 'layer') o.broken.push(`${c.path}: layer mode changed an existing file`);
+    else {
+      const lost = removedLines(c.before, c.after).filter((l) => !/Order="\d+"|<DefaultUserJourney\b/.test(l) && !EMPTY_CONTAINER.test(l));
+      if (lost.length) o.broken.push(`${c.path}: inline mode removed or changed ${lost.length} line(s) of the user's file, e.g. ${short(lost[0]!.trim())}`);
+    }
+  }
   const after = withChanges(set, plan.changes);
   // "No lint error the input did not have": an input error copied into a generated file (same rule and
   // message once generated names read as the originals) is the input's (inject's own check agrees).
@@ -298,7 +318,7 @@ function injectOutcome(repo: string, g: PolicyGroup): InjectOutcome {
   for (const d of runRules(RULES, after, { ready: false })) {
     if (d.severity === 'error' && !before.has(key(d))) o.broken.push(`new ${d.ruleId} at ${d.file}:${d.line}:${d.column}: ${short(d.message)}`);
   }
-  const again = planInjection(after, { mode: 'layer', issuer: 'Contoso' });
+  const again = planInjection(after, { mode, issuer: 'Contoso' });
   if (again.changes.length) o.broken.push(`a second run changes ${again.changes.map((c) => c.path).join(', ')}`);
   return o;
 }
