@@ -88,6 +88,21 @@ describe('policy sets in a tree', () => {
     );
   });
 
+  it('lint --verbose prints the sets to stderr before the report; the report itself is unchanged', async () => {
+    const root = tree({
+      'Base.xml': base('B2C_1A_MiniBase'),
+      'SignIn.xml': rp('B2C_1A_MiniRP', 'B2C_1A_MiniBase'),
+      'old/SignIn.xml': rp('B2C_1A_MiniRP', 'B2C_1A_MiniBase'),
+    });
+    const plain = await runCli(['lint', '-q'], root);
+    const verbose = await runCli(['lint', '-q', '--verbose'], root);
+    expect(verbose.code).toBe(plain.code);
+    expect(verbose.stdout).toBe(plain.stdout);
+    expect(plain.stderr).toBe('');
+    expect(verbose.stderr.split('\n').slice(0, 2)).toEqual(['2 policy sets in 3 files:', '  . (2 files)']);
+    expect(verbose.stderr).toContain('    builds on Base.xml (B2C_1A_MiniBase, base of SignIn.xml), from another folder\n');
+  });
+
   it('two copies of one policy in one folder are one set, and POL-005 reports both', async () => {
     const root = tree({
       'Base.xml': base('B2C_1A_MiniBase'),
