@@ -8,43 +8,53 @@ export interface PlaceholderKind {
   re: RegExp;
   what: string;
   /**
-   * A substring every match contains, in this exact case, for a native search before the regex.
-   * Undefined for the case-insensitive kinds, whose regex runs on every file.
+   * How candidates are found before the regex runs (one of the three):
+   * - `literal`: a substring every match contains, in this exact case (a native search, then the regex);
+   * - `start`: every match starts with `{`, or with `your` in any case: one shared scan finds those places
+   *   and the regex is tried at each (a case-insensitive regex scan of a whole file costs several times more);
+   * - `lower`: a lower-case substring every match contains in some case, searched case-insensitively first.
    */
   literal?: string;
+  start?: '{' | 'your';
+  lower?: string;
+  /** A test of a match beyond what the regex checks (kept out of the regex so that it scans in linear time). */
+  accept?: (token: string) => boolean;
 }
 
 export const PLACEHOLDERS: readonly PlaceholderKind[] = [
   // Any case ({settings:x} too), as the VS Code extension and build match it.
-  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/gi, what: 'VS Code B2C extension setting' },
-  { id: 'yourtenant', re: /\byourtenant(?:\.onmicrosoft\.com)?\b/gi, what: 'starter-pack tenant placeholder' },
+  { id: 'settings', re: /\{Settings:[^{}\s"<>]*\}/gi, what: 'VS Code B2C extension setting', start: '{' },
+  { id: 'yourtenant', re: /\byourtenant(?:\.onmicrosoft\.com)?\b/gi, what: 'starter-pack tenant placeholder', start: 'your' },
   { id: 'proxy-ief', re: /\bProxyIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack ProxyIdentityExperienceFramework app id placeholder', literal: 'ProxyIdentityExperienceFrameworkAppId' },
   { id: 'ief', re: /(?<!Proxy)\bIdentityExperienceFrameworkAppId\b/g, what: 'starter-pack IdentityExperienceFramework app id placeholder', literal: 'IdentityExperienceFrameworkAppId' },
   { id: 'facebook', re: /\bfacebook_clientid\b/g, what: 'starter-pack Facebook app id placeholder', literal: 'facebook_clientid' },
-  { id: 'config', re: /\{config:[^{}\s"<>]*\}/gi, what: 'pipeline token' },
+  { id: 'config', re: /\{config:[^{}\s"<>]*\}/gi, what: 'pipeline token', start: '{' },
   { id: 'hash', re: /#\{[^{}\s"<>]+\}#/g, what: 'pipeline token', literal: '#{' },
-  { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token', literal: '{##' },
+  { id: 'double-hash', re: /\{##[^{}\s"<>]+##\}/g, what: 'pipeline token', start: '{' },
   { id: 'change-this', re: /\[CHANGE-THIS\]/g, what: 'placeholder', literal: '[CHANGE-THIS]' },
   // Template engines seen in real repositories (upload-semantics.md §4): Mustache/Handlebars/Jinja ({{ tenantId }}, the
   // ieftool GitHub Actions sample), ${var} (Terraform, envsubst, PowerShell), %{ if } (Terraform directives), __Token__
   // (Azure DevOps replace-tokens). Bounded lengths keep every scan linear on hostile input.
-  { id: 'mustache', re: /\{\{[^{}<>"\n]{1,100}\}\}/g, what: 'template token', literal: '{{' },
+  { id: 'mustache', re: /\{\{[^{}<>"\n]{1,100}\}\}/g, what: 'template token', start: '{' },
   { id: 'dollar', re: /\$\{[^{}<>"\s]{1,100}\}/g, what: 'template variable', literal: '${' },
   { id: 'terraform', re: /%\{[^{}\n]{0,200}\}/g, what: 'Terraform template directive', literal: '%{' },
   { id: 'dunder', re: /(?<![A-Za-z0-9_])__[A-Za-z][A-Za-z0-9_.-]{0,100}?__(?![A-Za-z0-9_])/g, what: 'pipeline token', literal: '__' },
   // your-tenant, your_b2c_tenant_name, YOUR_TENANT_ID, your-dev-tenant.onmicrosoft.com: a word no tenant or id has.
-  { id: 'your-tenant', re: /\byour[-_]?[a-z0-9]{0,30}?[-_]?(?:tenant|b2c)[a-z0-9_-]{0,60}/gi, what: 'tenant placeholder' },
-  { id: 'tenant-name', re: /\btenant-name\.onmicrosoft\.com\b/gi, what: 'tenant placeholder' },
+  { id: 'your-tenant', re: /\byour[-_]?[a-z0-9]{0,30}?[-_]?(?:tenant|b2c)[a-z0-9_-]{0,60}/gi, what: 'tenant placeholder', start: 'your' },
+  { id: 'tenant-name', re: /\btenant-name\.onmicrosoft\.com\b/gi, what: 'tenant placeholder', lower: 'tenant-name.onmicrosoft.com' },
   // {tenant}.onmicrosoft.com, {TENANT_ID}.onmicrosoft.com: braces before the tenant domain are never a claim resolver.
-  { id: 'brace-tenant', re: /\{[^{}:"<>\n]{1,100}\}+[#a-z]?\.onmicrosoft\.com\b/gi, what: 'tenant placeholder' },
+  { id: 'brace-tenant', re: /\{[^{}:"<>\n]{1,100}\}+[#a-z]?\.onmicrosoft\.com\b/gi, what: 'tenant placeholder', start: '{' },
   // {your B2C tenant name}, {your_tenant_name}, {TENANT_ID}, {allowed Azure AD Tenant 1 GUID}: words in braces that name
   // what to fill in. B2C's claim resolvers ({Context:x}, {OIDC:x}, {RelyingPartyTenantId}, {tenant}) have a ':' or no
   // space, '_' or '-'; format items ({0}) are digits.
+  // The regex finds a brace group that starts with a letter; `accept` then asks for a separator and a word that names
+  // what to fill in (a lookahead for the words at every '{' made this the slowest scan of the file).
   {
     id: 'brace-words',
-    re: /\{(?=[^{}:"<>\n]{0,100}?(?:your|tenant|name|guid|domain|app|client|secret|key|url|id\b))[A-Za-z][^{}:"<>\n]{0,100}?[ _-][^{}:"<>\n]{0,100}?\}/gi,
+    re: /\{[A-Za-z][^{}:"<>\n]{0,200}\}/g,
     what: 'placeholder',
-    literal: '{',
+    start: '{',
+    accept: (token) => /[ _-]/.test(token.slice(1, -1)) && BRACE_WORDS.test(token),
   },
 ];
 
@@ -57,11 +67,12 @@ export function isTemplatedValue(v: string): boolean {
   return /[{}$<>%#*[\]]/.test(v) || isPlaceholderValue(v);
 }
 
-const ANY = new RegExp(PLACEHOLDERS.map((p) => p.re.source).join('|'), 'i');
+/** Words in braces that name what to fill in (brace-words). */
+const BRACE_WORDS = /your|tenant|name|guid|domain|app|client|secret|key|url|id\b/i;
 
 /** True when a value is (or contains) a placeholder, so format checks should leave it alone. */
 export function isPlaceholderValue(v: string): boolean {
-  return ANY.test(v);
+  return findPlaceholders(v, false).length > 0;
 }
 
 export interface PlaceholderHit {
@@ -71,30 +82,40 @@ export interface PlaceholderHit {
   kind: PlaceholderKind;
 }
 
-const WITHOUT_LITERAL = PLACEHOLDERS.filter((k) => k.literal === undefined);
-const WITH_LITERAL = PLACEHOLDERS.filter((k) => k.literal !== undefined);
-const CASE_INSENSITIVE = new RegExp(WITHOUT_LITERAL.map((k) => `(${k.re.source})`).join('|'), 'gi');
+/** Per `lower` kind: a case-insensitive search for that substring (lower-casing a whole file costs more). */
+const GATES = PLACEHOLDERS.map((k) => (k.lower === undefined ? undefined : new RegExp(k.lower.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')));
+/** The kinds tried at each `{`, and at each `your`, each as a sticky regex. */
+const sticky = (k: PlaceholderKind) => ({ kind: k, re: new RegExp(k.re.source, `${k.re.flags.replace('g', '')}y`) });
+const AT_BRACE = PLACEHOLDERS.filter((k) => k.start === '{').map(sticky);
+const AT_YOUR = PLACEHOLDERS.filter((k) => k.start === 'your').map(sticky);
+const YOUR = /\byour/gi;
 
 /**
- * Every placeholder outside comments, in text order. A hit inside another one is part of it and not
- * reported on its own: `{Settings:ProxyIdentityExperienceFrameworkAppId}` is one placeholder, not
- * also the app-id word in it. Files are large and hits are few.
+ * Every placeholder (outside comments, unless `skipComments` is false), in text order. A hit inside another
+ * one is part of it and not reported on its own: `{Settings:ProxyIdentityExperienceFrameworkAppId}` is one
+ * placeholder, not also the app-id word in it. Files are large and hits are few: each kind's regex runs only
+ * when a native search finds the substring all its matches contain.
  */
-export function findPlaceholders(text: string): PlaceholderHit[] {
+export function findPlaceholders(text: string, skipComments = true): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
-  const inComment = commentTest(text);
-  // The kinds without a literal (case-insensitive ones) share one pass; the group that matched names the kind.
-  CASE_INSENSITIVE.lastIndex = 0;
-  for (let m = CASE_INSENSITIVE.exec(text); m; m = CASE_INSENSITIVE.exec(text)) {
-    let g = 1;
-    while (m[g] === undefined) g++;
-    const kind = WITHOUT_LITERAL[g - 1]!;
-    if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
-  }
-  for (const kind of WITH_LITERAL) {
-    if (!text.includes(kind.literal!)) continue;
+  const inComment = skipComments ? commentTest(text) : () => false;
+  const tryAt = (at: number, kinds: ReadonlyArray<{ kind: PlaceholderKind; re: RegExp }>) => {
+    for (const { kind, re } of kinds) {
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (m && (!kind.accept || kind.accept(m[0])) && !inComment(at)) hits.push({ start: at, end: at + m[0].length, token: m[0], kind });
+    }
+  };
+  for (let at = text.indexOf('{'); at >= 0; at = text.indexOf('{', at + 1)) tryAt(at, AT_BRACE);
+  YOUR.lastIndex = 0;
+  for (let m = YOUR.exec(text); m; m = YOUR.exec(text)) tryAt(m.index, AT_YOUR);
+  for (let i = 0; i < PLACEHOLDERS.length; i++) {
+    const kind = PLACEHOLDERS[i]!;
+    if (kind.start !== undefined) continue;
+    if (kind.literal !== undefined ? !text.includes(kind.literal) : !GATES[i]!.test(text)) continue;
     kind.re.lastIndex = 0;
     for (let m = kind.re.exec(text); m; m = kind.re.exec(text)) {
+      if (kind.accept && !kind.accept(m[0])) continue;
       if (!inComment(m.index)) hits.push({ start: m.index, end: m.index + m[0].length, token: m[0], kind });
     }
   }
