@@ -24,9 +24,9 @@ import { parseXml } from '@rgrove/parse-xml';
 import * as esbuild from 'esbuild';
 import { policyFromBytes, toDisplayPath } from '../src/policy/load.js';
 import { Policy } from '../src/policy/policy.js';
-import { type BrokenFile, PolicySet } from '../src/policy/set.js';
-import { runRules } from '../src/rules/engine.js';
-import { RULES } from '../src/rules/index.js';
+import type { BrokenFile } from '../src/policy/set.js';
+import { groupPolicySets } from '../src/policy/sets.js';
+import { lintSets } from '../src/lint.js';
 import { findXsd, loadXsdValidator, patchXsd, XSD_FILE_NAME, type XsdValidator } from '../src/xsd/validate.js';
 import { decodeUtf8, parseXmlText } from '../src/xml/read.js';
 
@@ -171,7 +171,7 @@ interface LintTiming {
   rules: number;
 }
 
-/** The CLI's in-memory pipeline per set: bytes → Policy (decode, parse, index) → PolicySet → every rule. */
+/** The CLI's in-memory pipeline per folder: bytes → Policy (decode, parse, index) → policy sets → every rule. */
 function lintPass(sets: BenchSet[], xsd: XsdValidator | undefined, timing?: LintTiming): void {
   for (const s of sets) {
     const t0 = now();
@@ -182,9 +182,9 @@ function lintPass(sets: BenchSet[], xsd: XsdValidator | undefined, timing?: Lint
       if (p instanceof Policy) policies.push(p);
       else broken.push(p);
     }
-    const set = new PolicySet(policies, broken);
+    const groups = groupPolicySets(policies, broken, { cwd: s.dir });
     const t1 = now();
-    sink += runRules(RULES, set, { ready: false, xsd }).length;
+    sink += lintSets(groups, { ready: false, xsd }, {}).length;
     if (timing) {
       timing.load += Number(t1 - t0) / 1e6;
       timing.rules += msSince(t1);

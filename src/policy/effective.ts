@@ -12,6 +12,8 @@ export interface Located {
 export interface ClaimRef extends Located {
   /** ClaimTypeReferenceId (or DisplayControlReferenceId for display-control display claims). */
   id: string;
+  /** `id` lower-cased: the service matches claim ids ignoring case. */
+  key: string;
   /** What the technical profile's provider sees: PartnerClaimType, else the claim's own id. */
   partnerName: string;
   defaultValue: string | undefined;
@@ -162,6 +164,7 @@ export function claimRefs(parent: XmlElement | undefined, name: string, policy: 
       element: el,
       policy,
       id,
+      key: id.toLowerCase(),
       partnerName: el.attributes.PartnerClaimType ?? id,
       defaultValue: el.attributes.DefaultValue,
       required: el.attributes.Required === 'true',
@@ -183,7 +186,7 @@ function refs(parent: XmlElement | undefined, name: string, attr: string, policy
 /** Same claim id: the later layer replaces it in place; new ones append. */
 function mergeClaims(into: ClaimRef[], add: ClaimRef[]): void {
   for (const c of add) {
-    const i = into.findIndex((x) => x.id.toLowerCase() === c.id.toLowerCase() && x.displayControl === c.displayControl);
+    const i = into.findIndex((x) => x.key === c.key && x.displayControl === c.displayControl);
     if (i >= 0) into[i] = c;
     else into.push(c);
   }
@@ -191,7 +194,8 @@ function mergeClaims(into: ClaimRef[], add: ClaimRef[]): void {
 
 function mergeRefs(into: RefById[], add: RefById[]): void {
   for (const r of add) {
-    const i = into.findIndex((x) => x.id.toLowerCase() === r.id.toLowerCase());
+    const key = r.id.toLowerCase();
+    const i = into.findIndex((x) => x.id.length === key.length && x.id.toLowerCase() === key);
     if (i >= 0) into[i] = r;
     else into.push(r);
   }
