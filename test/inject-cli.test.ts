@@ -153,6 +153,10 @@ describe('b2c-totp inject (CLI)', () => {
       'SignIn_TOTP.xml': golden('SignIn_TOTP.xml'),
     });
     expect(r.stdout).toContain('[brands/b] Upload order: B2C_1A_ContosoBase, B2C_1A_ContosoExtensions, B2C_1A_ContosoExtensions_TOTP, B2C_1A_ContosoSignIn_TOTP.');
+    // Each set says which claims it copies into totpIdentifier; no merged line mixes the sets' lists.
+    const idLines = r.stdout.split('\n').filter((l) => l.includes('totpIdentifier from:'));
+    expect(idLines.map((l) => l.replace(/\] .*/, ']').trim())).toEqual(['[brands]', '[brands/b]', '[envs/dev]', '[envs/prod]']);
+    expect(idLines.every((l) => l.endsWith(', objectId (first one the user has)'))).toBe(true);
     const again = await cli(['inject', '.', '--issuer', 'Contoso & Co', '--write'], cwd);
     expect(again).toEqual({ code: 0, stdout: 'TOTP is already present: nothing to change.\n', stderr: '' });
   });

@@ -88,7 +88,7 @@ export async function injectCommand(paths: string[], opts: InjectCommandOptions,
   }
 
   if (opts.format === 'json') io.stdout.write(`${JSON.stringify(planJson(plan, issuer, outcome), null, 2)}\n`);
-  else io.stdout.write(renderPlan(plan, issuer, { write: !!opts.write, out: opts.out }, outcome, colorFor(io.stdout, io.env)));
+  else io.stdout.write(renderPlan(plan, issuer, { write: !!opts.write, out: opts.out }, outcome, colorFor(io.stdout, io.env), plans.length > 1));
   return outcome.ok ? 0 : 1;
 }
 
@@ -131,6 +131,11 @@ function mergePlans(plans: Array<{ name: string; plan: InjectPlan }>, mode: 'lay
     out.relyingParties.push(...plan.relyingParties);
     out.identifiers = [...new Set([...out.identifiers, ...plan.identifiers])];
     out.upnOverrides = [...new Set([...out.upnOverrides, ...plan.upnOverrides])].sort();
+    // Each set chooses its own identifiers and profiles: with several sets, each says its own.
+    if (several && plan.changes.length) {
+      out.notes.push(`[${name}] ${identifierLine(plan.identifiers)}`);
+      if (plan.upnOverrides.length) out.notes.push(`[${name}] ${upnLine(plan.upnOverrides)}`);
+    }
     for (const n of plan.notes) if (!(several && n.startsWith('TOTP is already present'))) out.notes.push(several ? `[${name}] ${n}` : n);
     out.problems.push(...plan.problems);
     Object.assign(out.generatedFrom, plan.generatedFrom);
@@ -191,7 +196,10 @@ function planJson(plan: InjectPlan, issuer: string, outcome: Verdict) {
   };
 }
 
-function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out?: string }, outcome: Verdict, color: ReturnType<typeof colorFor>): string {
+const identifierLine = (ids: string[]) => `totpIdentifier from: ${ids.join(', ')} (first one the user has)`;
+const upnLine = (ids: string[]) => `userPrincipalName output added to: ${ids.join(', ')}`;
+
+function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out?: string }, outcome: Verdict, color: ReturnType<typeof colorFor>, several: boolean): string {
   const out: string[] = [];
   if (plan.problems.length) {
     for (const p of plan.problems) out.push(`${color.red('error')} ${p}`);
@@ -216,8 +224,10 @@ function renderPlan(plan: InjectPlan, issuer: string, how: { write: boolean; out
   }
   out.push(color.bold(`TOTP plan (${plan.mode} mode, issuer '${issuer}')`));
   out.push(...rpLines);
-  out.push(`  totpIdentifier from: ${plan.identifiers.join(', ')} (first one the user has)`);
-  if (plan.upnOverrides.length) out.push(`  userPrincipalName output added to: ${plan.upnOverrides.join(', ')}`);
+  if (!several) {
+    out.push(`  ${identifierLine(plan.identifiers)}`);
+    if (plan.upnOverrides.length) out.push(`  ${upnLine(plan.upnOverrides)}`);
+  }
   for (const n of plan.notes) out.push(`  ${n}`);
   out.push('');
   for (const c of plan.changes) {
