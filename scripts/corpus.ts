@@ -191,6 +191,18 @@ async function main(): Promise<void> {
   for (const c of crashes) out.push(`  ${c}`);
   out.push(`errors: ${errors.length} in ${new Set(errors.map((e) => `${e.repo}\0${e.set}`)).size} sets: ${count(errors).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
   out.push(`warnings: ${warnings.length}: ${count(warnings).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
+  // The sets with errors, one line each: where to look first.
+  const bySet = new Map<string, Finding[]>();
+  for (const e of errors) {
+    const k = `${e.repo} (${e.set})`;
+    const list = bySet.get(k);
+    if (list) list.push(e);
+    else bySet.set(k, [e]);
+  }
+  out.push(`sets with errors: ${bySet.size}`);
+  for (const [k, list] of [...bySet].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    out.push(`  ${k}: ${count(list).map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  }
   const byVerdict = tally(errors.map((e) => classify(e)?.verdict ?? 'UNDECIDED'));
   out.push(`error verdicts: ${Object.entries(byVerdict).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}`);
   // Input that uploads: no error whose verdict is that the upload fails (or that it is an unbuilt
