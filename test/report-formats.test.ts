@@ -10,6 +10,7 @@ import { formatGithub } from '../src/report/github.js';
 import { formatJunit } from '../src/report/junit.js';
 import { formatJson } from '../src/report/json.js';
 import { formatStylish } from '../src/report/stylish.js';
+import { relativeToRepository } from '../src/commands/lint.js';
 import { Chalk } from 'chalk';
 
 // The official SARIF 2.1.0 (rtm.5) JSON schema as shipped by Microsoft's @microsoft/jest-sarif (draft-04).
@@ -276,6 +277,20 @@ describe('related locations', () => {
     const out = JSON.parse(formatJson(only([withRelated, diag({})]))) as { diagnostics: Array<Record<string, unknown>> };
     expect(out.diagnostics[0]!.related).toEqual([{ file: 'Base.xml', line: 804, column: 54, endLine: 804, endColumn: 77, message: "'X' named here" }]);
     expect(out.diagnostics[1]).not.toHaveProperty('related');
+  });
+
+  it('github annotations and junit findings carry them after the message', () => {
+    const annotation = formatGithub(only([withRelated])).split('\n')[0];
+    expect(annotation).toBe("::error file=rp dir/SignUp.xml,line=17,endLine=17,col=6,endColumn=24,title=B2C-REF-001::Relying party B2C_1A_x runs …%0A↳ Base.xml:804:54 'X' named here");
+    expect(formatJunit(only([withRelated], ['rp dir/SignUp.xml']), { timestamp: '2026-01-01T00:00:00' })).toContain(
+      "rp dir/SignUp.xml:17:6 error B2C-REF-001 Relying party B2C_1A_x runs … (↳ Base.xml:804:54 &apos;X&apos; named here)".replace(/&apos;/g, "'"),
+    );
+  });
+
+  it('paths are rebased on the repository root together with the finding', () => {
+    const rebased = relativeToRepository(only([withRelated]), '/repo/sub', { GITHUB_WORKSPACE: '/repo' });
+    expect(rebased.diagnostics[0]!.file).toBe('sub/rp dir/SignUp.xml');
+    expect(rebased.diagnostics[0]!.related![0]!.file).toBe('sub/Base.xml');
   });
 
   it('stylish prints each on an indented ↳ line under its finding', () => {

@@ -108,7 +108,7 @@ export function relativeToRepository(result: LintResult, cwd: string, env: NodeJ
   return {
     ...result,
     files: result.files.map(rebase),
-    diagnostics: result.diagnostics.map((d) => ({ ...d, file: rebase(d.file) })),
+    diagnostics: result.diagnostics.map((d) => ({ ...d, file: rebase(d.file), ...(d.related ? { related: d.related.map((r) => ({ ...r, file: rebase(r.file) })) } : {}) })),
   };
 }
 

@@ -34,7 +34,9 @@ export function formatGithub(result: LintResult): string {
       // col/endColumn are only valid on single-line ranges.
       if (r.line === r.endLine) props.push(`col=${r.column}`, `endColumn=${r.endColumn}`);
       props.push(`title=${prop(d.ruleId)}`);
-      lines.push(`::${COMMAND[severity]} ${props.join(',')}::${data(d.message)}`);
+      // Related places (the profile a relying-party finding is about) follow the message on lines of their own.
+      const related = (d.related ?? []).map((x) => `\n↳ ${x.file}:${x.line}:${x.column} ${x.message}`).join('');
+      lines.push(`::${COMMAND[severity]} ${props.join(',')}::${data(d.message + related)}`);
     }
   }
   if (skipped > 0) {

@@ -31,7 +31,8 @@ function attrs(pairs: Array<[string, string | number | undefined]>): string {
 function findingLine(d: Diagnostic): string {
   const r = normalizeRange(d);
   // One line per finding, so line breaks inside a message become spaces here.
-  return `${d.file}:${r.line}:${r.column} ${d.severity} ${d.ruleId} ${d.message.replace(/\r\n|\r|\n/g, ' ')}`;
+  const related = (d.related ?? []).map((x) => ` (↳ ${x.file}:${x.line}:${x.column} ${x.message})`).join('');
+  return `${d.file}:${r.line}:${r.column} ${d.severity} ${d.ruleId} ${(d.message + related).replace(/\r\n|\r|\n/g, ' ')}`;
 }
 
 interface TestCase {
