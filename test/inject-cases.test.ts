@@ -81,6 +81,46 @@ describe('inject on real-repository shapes (golden files)', () => {
     );
   });
 
+  it('a step a child policy overrides keeps what only the base step states (attributes, Preconditions), as the journey model merges it', () => {
+    const base = caseFiles('step-override');
+    const files = {
+      ...base,
+      'Extensions.xml': base['Extensions.xml']!.replace(
+        '<OrchestrationStep Order="2" Type="ClaimsExchange">\n',
+        '<OrchestrationStep Order="2" Type="ClaimsExchange" ContentDefinitionReferenceId="api.selfasserted">\n                    <Preconditions>\n                        <Precondition Type="ClaimsExist" ExecuteActionsIf="true">\n                            <Value>objectId</Value>\n                            <Action>SkipThisOrchestrationStep</Action>\n                        </Precondition>\n                    </Preconditions>\n',
+      ),
+    };
+    // The brand also restates the SendClaims step without its issuer: the base's stays.
+    files['Brand.xml'] = base['Brand.xml']!.replace('            </OrchestrationSteps>', '                <OrchestrationStep Order="4" Type="SendClaims" />\n            </OrchestrationSteps>');
+    expect(files['Extensions.xml']).not.toBe(base['Extensions.xml']);
+    expect(files['Brand.xml']).not.toBe(base['Brand.xml']);
+    const { plan, result } = injectFiles(files);
+    expect(plan.problems).toEqual([]);
+    const copy = result['Brand_TOTP.xml']!;
+    const journey = copy.indexOf('<UserJourney Id="SignInChoice_TOTP">');
+    expect(journey).toBeGreaterThan(0);
+    const at = copy.indexOf('<OrchestrationStep Order="2"', journey);
+    const step = copy.slice(at, copy.indexOf('</OrchestrationStep>', at));
+    expect(step.split('\n').map((l) => l.trim())).toEqual([
+      '<OrchestrationStep Order="2" Type="ClaimsExchange" ContentDefinitionReferenceId="api.selfasserted">',
+      '<Preconditions>',
+      '<Precondition Type="ClaimsExist" ExecuteActionsIf="true">',
+      '<Value>objectId</Value>',
+      '<Action>SkipThisOrchestrationStep</Action>',
+      '</Precondition>',
+      '</Preconditions>',
+      '<ClaimsExchanges>',
+      "<!-- The brand's own password page. -->",
+      '<ClaimsExchange Id="PasswordExchange" TechnicalProfileReferenceId="SelfAsserted-LocalAccountSignin-Email" />',
+      '<ClaimsExchange Id="EmailExchange" TechnicalProfileReferenceId="LocalAccountDiscoveryUsingEmailAddress" />',
+      '</ClaimsExchanges>',
+      '',
+    ]);
+    expect(copy.slice(journey, copy.indexOf('</UserJourney>', journey))).toContain('<OrchestrationStep Order="6" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />');
+    expect(errors(result).filter((d) => d.file === 'Brand_TOTP.xml').map(show)).toEqual([]);
+    expect(injectFiles(result).plan.changes).toEqual([]);
+  });
+
   it('a policy with no base (one file): layer mode writes a copy with TOTP inside and a PolicyId of its own; inline mode edits the file', () => {
     const layer = expectGolden('single-file-layer', 'single-file', {}, true);
     expect(layer.notes).toEqual(['Upload order: B2C_1A_ContosoAllInOne_TOTP.']);

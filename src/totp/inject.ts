@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { XmlElement } from '../xml/nodes.js';
 import { type ClaimRef, type EffectiveTechnicalProfile, effectiveTechnicalProfile, handlerIs } from '../policy/effective.js';
-import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step, stepChild } from '../policy/journey.js';
+import { claimsExchanges, effectiveJourney, type EffectiveJourney, type Step, stepAttribute, stepChild } from '../policy/journey.js';
 import { buildFlow, claimsProduced, errorOnlySendClaims, verifiesAuthenticatorCode } from './flow.js';
 import { operationsRun } from './azuremfa.js';
 import { type DefKind, Policy } from '../policy/policy.js';
@@ -717,22 +717,77 @@ function copiedSteps(journey: EffectiveJourney, insertAt: number, drop: number[]
   return out;
 }
 
-/** The most-derived step's text, with the exchanges of base steps it does not name (the merge of src/policy/journey.ts). */
+/** Step attributes a base layer may state for a child step that leaves them out. */
+const STEP_ATTRIBUTES = ['Type', 'ContentDefinitionReferenceId', 'CpimIssuerTechnicalProfileReferenceId'] as const;
+
+/**
+ * The step as src/policy/journey.ts merges it, written from the most-derived step's text: the exchanges of
+ * base steps it does not name (merged by Id), and the attributes and Preconditions, ClaimsProviderSelections
+ * or JourneyList that only a base layer states. Only the exchange merge is settled by evidence; the rest
+ * follows the model the linter checks, so the copy runs what lint judged.
+ */
 function mergedStep(step: Step, order: string): string {
-  const fragment = transplant(step.policy, step.element, { Order: order });
+  const inherited = STEP_ATTRIBUTES.flatMap((a) => {
+    const v = step.element.attributes[a] === undefined ? stepAttribute(step, a) : undefined;
+    return v ? [xml` ${a}="${v.value}"`] : [];
+  });
+  let fragment = transplant(step.policy, step.element, { Order: order });
+  if (inherited.length) {
+    // After the step's own attributes, before `>` or `/>`.
+    const at = startTagEnd(fragment) - (fragment[startTagEnd(fragment) - 1] === '/' ? 1 : 0);
+    const head = fragment.slice(0, at).trimEnd();
+    fragment = `${head}${inherited.join('')}${fragment[at] === '/' ? ' ' : ''}${fragment.slice(at)}`;
+  }
+  const fromBase = (name: string) => {
+    const c = child(step.element, name) ? undefined : stepChild(step, name);
+    return c ? transplant(c.policy, c.element, {}) : undefined;
+  };
+  const preconditions = fromBase('Preconditions');
+  const selections = fromBase('ClaimsProviderSelections');
+  const journeyList = fromBase('JourneyList');
   const own = new Set(claimsExchanges(step.element));
   const extra = step.exchanges.filter((x) => !own.has(x.element)).map((x) => transplant(x.policy, x.element, {}));
-  if (!extra.length) return fragment;
-  const lines = fragment.split('\n');
-  const close = lines.findIndex((l) => /^\s*<\/ClaimsExchanges>/.test(l));
-  if (close >= 0) {
-    lines.splice(close, 0, ...extra.map((e) => gen.indent(e, /^\s*/.exec(lines[close]!)![0].length + 2)));
-    return lines.join('\n');
+  if (!extra.length && !preconditions && !selections && !journeyList) return fragment;
+
+  const end = startTagEnd(fragment);
+  let lines: string[];
+  if (fragment.slice(end - 1, end + 1) === '/>') {
+    // A step without children (`<OrchestrationStep … />`) opens to take them.
+    lines = [...fragment.slice(0, end - 1).trimEnd().concat('>').split('\n'), '</OrchestrationStep>'];
+  } else {
+    lines = fragment.split('\n');
   }
-  // The child step names no exchange: the base's all stay.
-  const end = lines.length - 1;
-  lines.splice(end, 0, '  <ClaimsExchanges>', ...extra.map((e) => gen.indent(e, 4)), '  </ClaimsExchanges>');
+  const startLines = fragment.slice(0, end).split('\n').length;
+  // Schema order: Preconditions, ClaimsProviderSelections, ClaimsExchanges, JourneyList.
+  if (selections) {
+    const ownPreconditions = lines.findIndex((l) => /^ {2}<\/Preconditions>/.test(l));
+    lines.splice(ownPreconditions >= 0 ? ownPreconditions + 1 : startLines, 0, gen.indent(selections, 2));
+  }
+  if (preconditions) lines.splice(startLines, 0, gen.indent(preconditions, 2));
+  if (extra.length) {
+    const close = lines.findIndex((l) => /^\s*<\/ClaimsExchanges>/.test(l));
+    if (close >= 0) lines.splice(close, 0, ...extra.map((e) => gen.indent(e, /^\s*/.exec(lines[close]!)![0].length + 2)));
+    else {
+      // The child step names no exchange: the base's all stay (before a JourneyList of its own, if any).
+      const list = lines.findIndex((l) => /^ {2}<JourneyList\b/.test(l));
+      lines.splice(list >= 0 ? list : lines.length - 1, 0, '  <ClaimsExchanges>', ...extra.map((e) => gen.indent(e, 4)), '  </ClaimsExchanges>');
+    }
+  }
+  if (journeyList) lines.splice(lines.length - 1, 0, gen.indent(journeyList, 2));
   return lines.join('\n');
+}
+
+/** Offset of the `>` that ends the start tag at the beginning of `fragment` (quotes respected). */
+function startTagEnd(fragment: string): number {
+  let quote = '';
+  for (let i = 0; i < fragment.length; i++) {
+    const c = fragment[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return fragment.length - 1;
 }
 
 /**
