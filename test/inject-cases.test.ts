@@ -83,7 +83,7 @@ describe('inject on real-repository shapes (golden files)', () => {
 
   it('a step a child policy overrides keeps what only the base step states (attributes, Preconditions), as the journey model merges it', () => {
     const base = caseFiles('step-override');
-    const files = {
+    const files: Files = {
       ...base,
       'Extensions.xml': base['Extensions.xml']!.replace(
         '<OrchestrationStep Order="2" Type="ClaimsExchange">\n',
