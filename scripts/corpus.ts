@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     for (const g of groups) {
       if (!g.own.some((p) => p.relyingParty)) continue;
       try {
-        const o = injectOutcome(repo, g, args.inline ? 'inline' : 'layer', xsd);
+        const o = injectOutcome(repo, g, args.inline ? 'inline' : 'layer', xsd, diagnostics);
         o.inputErrors = errors.filter((e) => e.repo === repo && e.set === g.name);
         injects.push(o);
       } catch (e) {
@@ -288,7 +288,7 @@ function removedLines(before: string, after: string): string[] {
  * Runs inject (layer mode, or inline with --inline) on one set in memory and checks the result as the issue defines "broken":
  * no lint error the input did not have, a second run changes nothing, the user's files untouched.
  */
-function injectOutcome(repo: string, g: PolicyGroup, mode: 'layer' | 'inline', xsd: XsdValidator | undefined): InjectOutcome {
+function injectOutcome(repo: string, g: PolicyGroup, mode: 'layer' | 'inline', xsd: XsdValidator | undefined, linted: Diagnostic[]): InjectOutcome {
   const set = g.set;
   const o: InjectOutcome = {
     repo,
@@ -327,7 +327,9 @@ function injectOutcome(repo: string, g: PolicyGroup, mode: 'layer' | 'inline', x
   // message once generated names read as the originals) is the input's (inject's own check agrees).
   const key = (d: Diagnostic) => inputFindingKey(d, plan.generatedFrom);
   // With the XSD: what inject writes must also be schema-valid.
-  const before = new Set(runRules(RULES, set, { ready: false, xsd }).filter((d) => d.severity === 'error').map(key));
+  // The input's errors are those lint already found in the set's files (its own and borrowed: chains are the same in every set).
+  const inSet = new Set([...set.policies, ...set.broken].map((f) => f.path));
+  const before = new Set(linted.filter((d) => d.severity === 'error' && inSet.has(d.file)).map(key));
   for (const d of runRules(RULES, after, { ready: false, xsd })) {
     if (d.severity === 'error' && !before.has(key(d))) o.broken.push(`new ${d.ruleId} at ${d.file}:${d.line}:${d.column}: ${short(d.message)}`);
   }
